@@ -1,0 +1,51 @@
+# Rota: `make run` serves the demo on 127.0.0.1:8000; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format migrations-check worker beat bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP) ## Migrate a local SQLite file, load the demo and serve on 127.0.0.1:8000
+	mkdir -p var
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP) ## Run the whole test suite (CI=true makes every real service required)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## Check style with ruff
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Format the code with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: $(STAMP) ## Fail when a model change lacks its migration
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+worker: $(STAMP) ## Run a Celery worker (needs REDIS_URL)
+	$(BIN)/celery -A rota worker --loglevel INFO
+
+beat: $(STAMP) ## Run Celery beat (needs REDIS_URL)
+	$(BIN)/celery -A rota beat --loglevel INFO
+
+bench: $(STAMP) ## Run the benchmarks in bench/
+	$(BIN)/python -m bench.engine
+
+clean: ## Remove the virtualenv, local database and test output
+	rm -rf $(VENV) var test-results

@@ -1,0 +1,29 @@
+"""Load the demo data (idempotent) and print the logins."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts import demo
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo teams, people and data of every app; print the logins."
+
+    def handle(self, *args, **options) -> None:
+        with transaction.atomic():
+            # Each app may offer demo.seed(log); they run in INSTALLED_APPS order.
+            for config in apps.get_app_configs():
+                module_name = f"{config.name}.demo"
+                if find_spec(module_name) is None:
+                    continue
+                import_module(module_name).seed(self.stdout.write)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {demo.DEMO_PASSWORD})"))
+        for email, team, role in demo.logins():
+            self.stdout.write(f"  {email:<22} {role:<9} {team}")

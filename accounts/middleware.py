@@ -1,0 +1,67 @@
+"""Per-request time zone and the team MFA requirement."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from accounts.models import Membership
+
+# Pages a person must still reach while setting up the MFA their team requires.
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/invite/", "/admin/", "/c/", "/feeds/", "/api/")
+
+
+class UserTimezoneMiddleware:
+    """Show times in the signed-in person's zone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(user.timezone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        return self.get_response(request)
+
+
+class TeamMfaMiddleware:
+    """Send members of teams that require MFA to set it up before anything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+            and needs_mfa_setup(user)
+        ):
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+def needs_mfa_setup(user) -> bool:
+    """Tell whether one of the user's teams requires MFA that the user has not set up."""
+    from allauth.mfa.models import Authenticator
+
+    if not Membership.objects.filter(user=user, team__require_mfa=True).exists():
+        return False
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def has_mfa(user) -> bool:
+    """Tell whether the user has an authenticator app set up."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -1,0 +1,17 @@
+"""Project-wide periodic tasks."""
+
+from celery import shared_task
+
+from rota.health import record_heartbeat
+
+
+@shared_task
+def heartbeat() -> None:
+    """Record that a worker is alive."""
+    record_heartbeat()
+
+
+@shared_task
+def ping(value: int) -> int:
+    """Return the value doubled; a round trip that proves a worker runs tasks."""
+    return value * 2

@@ -1,0 +1,17 @@
+"""URL routes: each app's pages under its own prefix."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from rota import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("", include("scheduling.requirements.urls")),
+    path("", include("scheduling.availability.urls")),
+    path("", include("scheduling.rotas.urls")),
+    path("", include("calendars.urls")),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RotasConfig(AppConfig):
+    name = "scheduling.rotas"
+    label = "rotas"

@@ -1,0 +1,231 @@
+"""Shared fixtures: personas, clients, and real services (PostgreSQL, Redis, Celery, Radicale, SMTP, Chromium)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from tests import services
+from tests.factories import MembershipFactory, TeamFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR", services.ROOT / "test-results"))
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(settings) -> Iterator[None]:
+    """Run tasks in-process unless a test starts a real worker."""
+    from rota.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="Payments", slug="payments")
+
+
+@pytest.fixture
+def manager(team):
+    return MembershipFactory(team=team, role="manager", user__display_name="Maya Manager").user
+
+
+@pytest.fixture
+def engineer(team):
+    return MembershipFactory(team=team, role="engineer", user__display_name="Eddie Engineer").user
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Elsewhere", slug="elsewhere")
+
+
+@pytest.fixture
+def outsider(other_team):
+    """A manager of another team: powerful there, nobody here."""
+    return MembershipFactory(team=other_team, role="manager", user__display_name="Olga Outsider").user
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def manager_client(manager) -> Client:
+    return _client_for(manager)
+
+
+@pytest.fixture
+def engineer_client(engineer) -> Client:
+    return _client_for(engineer)
+
+
+@pytest.fixture
+def outsider_client(outsider) -> Client:
+    return _client_for(outsider)
+
+
+@pytest.fixture
+def client_for():
+    """Return a function that makes a logged-in test client for a user."""
+    return _client_for
+
+
+# --- real services ---------------------------------------------------------
+
+
+@pytest.fixture
+def postgres(db):
+    """Require the test database to be PostgreSQL."""
+    from django.db import connection
+
+    services.require(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL)")
+    return connection
+
+
+@pytest.fixture
+def redis_url() -> str:
+    services.require(services.redis_available(), f"Redis at {services.REDIS_TEST_URL}")
+    return services.REDIS_TEST_URL
+
+
+@pytest.fixture
+def celery_worker_env() -> dict[str, str]:
+    """Extra environment for the worker process; override in a test module (e.g. EMAIL_URL)."""
+    return {}
+
+
+@pytest.fixture
+def celery_worker(
+    transactional_db, redis_url, tmp_path, celery_worker_env
+) -> Iterator[services.CeleryWorker]:
+    """Start a real worker on Redis and route this process's tasks to it."""
+    from django.db import connection
+
+    from rota.celery import app
+
+    services.require(
+        connection.vendor == "postgresql",
+        "PostgreSQL (set DATABASE_URL) so a worker process can share the test database",
+    )
+    worker = services.start_celery_worker(
+        database_url=services.database_url_for(connection.settings_dict),
+        redis_url=redis_url,
+        log_dir=tmp_path,
+        extra_env=celery_worker_env,
+    )
+    previous = {
+        key: app.conf[key]
+        for key in ("broker_url", "result_backend", "task_always_eager", "task_default_queue")
+    }
+    app.conf.update(
+        broker_url=redis_url,
+        result_backend=redis_url,
+        task_always_eager=False,
+        task_default_queue=worker.queue,
+    )
+    app.pool.force_close_all()
+    app._pool = None
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        app.conf.update(previous)
+        app.pool.force_close_all()
+        app._pool = None
+
+
+@pytest.fixture
+def radicale(tmp_path) -> Iterator[services.Radicale]:
+    """Start a Radicale CalDAV server with users alice, bob and carol."""
+    server = services.Radicale(root=tmp_path / "radicale")
+    server.root.mkdir()
+    try:
+        server.start()
+    except (RuntimeError, FileNotFoundError) as error:
+        services.require(False, f"Radicale ({error})")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class SmtpSink:
+    """Collect messages delivered over SMTP by any process."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd hook)
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_sink(settings) -> Iterator[tuple[SmtpSink, int]]:
+    """Run an SMTP server on 127.0.0.1 and point Django's mail at it."""
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink()
+    port = services.free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield sink, port
+    finally:
+        controller.stop()
+
+
+# --- browser ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's Chromium; Playwright's own browser download does not work here."""
+    services.require(services.chromium_available(), f"Chromium at {services.CHROMIUM}")
+    return {
+        **browser_type_launch_args,
+        "executable_path": services.CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def screenshot():
+    """Return a function saving a full-page screenshot under test-results/screenshots."""
+    folder = OUTPUT_DIR / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

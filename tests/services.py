@@ -1,0 +1,178 @@
+"""Real services for tests: required under CI=true, skipped with a reason otherwise."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def require(available: bool, what: str) -> None:
+    """Fail under CI, skip otherwise, when a real service is missing."""
+    if available:
+        return
+    if CI:
+        pytest.fail(f"{what} is required when CI=true but is not available.")
+    pytest.skip(f"needs {what}")
+
+
+def free_port() -> int:
+    """Return a TCP port that is free on 127.0.0.1 right now."""
+    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 20.0) -> bool:
+    """Wait until something listens on 127.0.0.1:port."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+            sock.settimeout(0.5)
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.1)
+    return False
+
+
+def redis_available(url: str = REDIS_TEST_URL) -> bool:
+    """Tell whether Redis answers a ping."""
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except Exception:
+        return False
+
+
+def database_url_for(settings_dict: dict) -> str:
+    """Return a DATABASE_URL for the (test) database another process should use."""
+    if settings_dict["ENGINE"].endswith("postgresql"):
+        user = settings_dict.get("USER") or ""
+        password = settings_dict.get("PASSWORD") or ""
+        auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+        host = settings_dict.get("HOST") or "127.0.0.1"
+        port = settings_dict.get("PORT") or "5432"
+        return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"
+    return f"sqlite:///{settings_dict['NAME']}"
+
+
+@dataclass
+class Radicale:
+    """A Radicale CalDAV server in a subprocess, with htpasswd users."""
+
+    root: Path
+    port: int = field(default_factory=free_port)
+    users: dict[str, str] = field(
+        default_factory=lambda: {"alice": "alice-pass", "bob": "bob-pass", "carol": "carol-pass"}
+    )
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def start(self) -> None:
+        """Start the server and wait until it answers."""
+        htpasswd = self.root / "htpasswd"
+        htpasswd.write_text("".join(f"{u}:{p}\n" for u, p in self.users.items()))
+        (self.root / "collections").mkdir(exist_ok=True)
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "radicale",
+                "--server-hosts", f"127.0.0.1:{self.port}",
+                "--auth-type", "htpasswd",
+                "--auth-htpasswd-filename", str(htpasswd),
+                "--auth-htpasswd-encryption", "plain",
+                "--rights-type", "owner_only",
+                "--storage-filesystem-folder", str(self.root / "collections"),
+                "--logging-level", "warning",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if not wait_for_port(self.port):
+            self.stop()
+            raise RuntimeError("Radicale did not start")
+
+    def stop(self) -> None:
+        """Stop the server (to test what happens while it is down)."""
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@dataclass
+class CeleryWorker:
+    """A real Celery worker process on Redis, sharing the test database."""
+
+    queue: str
+    process: subprocess.Popen
+    log: Path
+
+    def stop(self) -> None:
+        """Stop the worker."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def start_celery_worker(
+    *, database_url: str, redis_url: str, log_dir: Path, extra_env: dict[str, str] | None = None
+) -> CeleryWorker:
+    """Start `celery worker` on its own queue and wait until it is ready."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    log = log_dir / f"{queue}.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "rota.settings",
+        "ROTA_TESTING": "1",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "CELERY_QUEUE": queue,
+        "PYTHONPATH": str(ROOT),
+        **(extra_env or {}),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "rota", "worker",
+            "--pool", "solo", "--queues", queue, "--loglevel", "INFO",
+            "--without-mingle", "--without-gossip", "--hostname", f"{queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"Celery worker exited:\n{log.read_text()[-3000:]}")
+        if "ready." in log.read_text():
+            return CeleryWorker(queue=queue, process=process, log=log)
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"Celery worker did not become ready:\n{log.read_text()[-3000:]}")
+
+
+def chromium_available() -> bool:
+    """Tell whether the system Chromium is installed."""
+    return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
