@@ -134,15 +134,20 @@ def celery_worker(
         task_always_eager=False,
         task_default_queue=worker.queue,
     )
-    app.pool.force_close_all()
-    app._pool = None
+    _forget_connections(app)
     try:
         yield worker
     finally:
         worker.stop()
         app.conf.update(previous)
-        app.pool.force_close_all()
-        app._pool = None
+        _forget_connections(app)
+
+
+def _forget_connections(app) -> None:
+    """Make Celery build its broker pool and result backend again from the current conf."""
+    app._pool = None
+    app.amqp._producer_pool = None
+    app._local.backend = None
 
 
 @pytest.fixture

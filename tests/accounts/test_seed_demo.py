@@ -1,0 +1,43 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.demo import DEMO_PASSWORD
+from accounts.models import EscalationContact, Membership, Team, User
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_is_idempotent_and_prints_logins():
+    output = _seed()
+    counts = (User.objects.count(), Team.objects.count(), Membership.objects.count(), EscalationContact.objects.count())
+    again = _seed()
+    assert counts == (User.objects.count(), Team.objects.count(), Membership.objects.count(), EscalationContact.objects.count())
+    assert "maya@example.com" in output and DEMO_PASSWORD in output
+    assert output.splitlines()[-1] == again.splitlines()[-1]
+
+
+def test_demo_has_two_teams_one_follow_the_sun_and_a_manager_each():
+    _seed()
+    payments = Team.objects.get(slug="payments")
+    platform = Team.objects.get(slug="platform")
+    assert payments.timezone == "Europe/London"
+    zones = set(User.objects.filter(memberships__team=platform).values_list("timezone", flat=True))
+    assert {"Europe/London", "America/New_York", "Asia/Singapore"} <= zones
+    assert 14 <= User.objects.count() <= 20
+    for team in (payments, platform):
+        assert Membership.objects.filter(team=team, role="manager").count() == 1
+
+
+def test_demo_manager_can_sign_in(client):
+    _seed()
+    response = client.post("/accounts/login/", {"login": "maya@example.com", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/teams/payments/").status_code == 200

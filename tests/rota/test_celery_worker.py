@@ -1,0 +1,28 @@
+"""A real Celery worker process on Redis runs tasks sent from this process."""
+
+import pytest
+
+from rota import health
+from rota.tasks import heartbeat, ping
+
+
+def test_task_round_trip_through_a_real_worker(celery_worker):
+    result = ping.delay(21)
+    assert result.get(timeout=30) == 42
+
+
+def test_worker_heartbeat_makes_healthz_healthy(celery_worker, redis_url, settings, client):
+    settings.REDIS_URL = redis_url
+    health._redis().delete(health.HEARTBEAT_KEY)
+    assert client.get("/healthz").status_code == 503
+    heartbeat.apply_async().get(timeout=30)
+    assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_uses_the_test_database(celery_worker):
+    from tests.factories import TeamFactory
+    from rota.tasks import count_teams
+
+    TeamFactory.create_batch(3)
+    assert count_teams.delay().get(timeout=30) == 3

@@ -1,0 +1,49 @@
+"""Settings are read at start-up: a bad variable stops the process naming itself."""
+
+import os
+import subprocess
+import sys
+
+from tests.services import ROOT
+
+PRODUCTION = {
+    "SECRET_KEY": "k" * 20 + "production-like-secret-key-with-enough-entropy-0987654321",
+    "ALLOWED_HOSTS": "rota.example.com",
+    "SITE_URL": "https://rota.example.com",
+    "DATABASE_URL": "postgres://rota@db.internal:5432/rota",
+    "REDIS_URL": "redis://redis.internal:6379/0",
+    "EMAIL_URL": "smtp://mail.example.com:587?tls=1",
+    "DEBUG": "0",
+}
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and not k.startswith("ROTA_")}
+    clean.pop("PYTEST_CURRENT_TEST", None)
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_missing_secret_key_names_the_variable():
+    result = _manage("check", **{**PRODUCTION, "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "Set the environment variable SECRET_KEY" in result.stderr
+
+
+def test_bad_boolean_names_the_variable():
+    result = _manage("check", **{**PRODUCTION, "DEBUG": "sometimes"})
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues" in result.stdout
