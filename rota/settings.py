@@ -127,6 +127,8 @@ STORAGES = {
 # Uploaded evidence is private: it is served only through views that check access.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1024)
+# Evidence uploads: a subset of pdf, png, jpg, jpeg (the extension and the content are checked).
+EVIDENCE_ALLOWED_EXTENSIONS = env_list("EVIDENCE_ALLOWED_EXTENSIONS", ["pdf", "png", "jpg", "jpeg"])
 
 # Accounts and allauth: email is the login, sign-up is by invitation only.
 LOGIN_URL = "account_login"
@@ -144,6 +146,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Rota"
 # Callables (request, memberships) -> accounts.dashboard.Panel | None, added by the apps.
 DASHBOARD_PANELS: list[str] = []
+DASHBOARD_PANELS.append("scheduling.requirements.panels.ready_panel")
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 
 # Email.
@@ -166,6 +169,10 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "worker-heartbeat": {"task": "rota.tasks.heartbeat", "schedule": timedelta(seconds=30)},
+    "requirements-warn-expiring": {
+        "task": "scheduling.requirements.tasks.warn_expiring",
+        "schedule": timedelta(days=1),
+    },
 }
 HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 120, minimum=10)
 

@@ -1,0 +1,195 @@
+"""The one state computation shared by the panel, the matrix and eligible_roles."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from django.utils import timezone
+
+from accounts.models import Team
+from scheduling.requirements.automatic import get_check
+from scheduling.requirements.models import Completion, Kind, Requirement, Status
+
+ROLES = ("primary", "secondary")
+EXPIRING_DAYS = 14
+
+
+class State(StrEnum):
+    MET = "met"
+    EXPIRING = "expiring"
+    PENDING = "pending"
+    EXPIRED = "expired"
+    NOT_MET = "not_met"
+    UNAVAILABLE = "unavailable"
+
+
+STATE_LABELS = {
+    State.MET: "Met",
+    State.EXPIRING: "Expiring",
+    State.PENDING: "Pending approval",
+    State.EXPIRED: "Expired",
+    State.NOT_MET: "Not met",
+    State.UNAVAILABLE: "Not available",
+}
+STATE_BADGES = {
+    State.MET: "ok",
+    State.EXPIRING: "warn",
+    State.PENDING: "info",
+    State.EXPIRED: "bad",
+    State.NOT_MET: "bad",
+    State.UNAVAILABLE: "",
+}
+
+
+@dataclass
+class Cell:
+    """One person's standing on one requirement on one day."""
+
+    requirement: Requirement
+    state: State
+    completion: Completion | None = None
+    pending: Completion | None = None
+    rejected: Completion | None = None
+    days_left: int | None = None
+    outdated: bool = False
+
+    @property
+    def met(self) -> bool:
+        return self.state in (State.MET, State.EXPIRING)
+
+    @property
+    def label(self) -> str:
+        if self.state == State.PENDING and self.requirement.kind == Kind.EVIDENCE:
+            return "Pending verification"
+        if self.state == State.EXPIRING:
+            return f"Expires in {self.days_left} day{'s' if self.days_left != 1 else ''}"
+        return STATE_LABELS[self.state]
+
+    @property
+    def badge(self) -> str:
+        return STATE_BADGES[self.state]
+
+
+def team_today(team: Team) -> date:
+    """Return today's date in the team's time zone."""
+    return timezone.now().astimezone(team.tz).date()
+
+
+def cell_for(
+    *, requirement: Requirement, completions: list[Completion], on: date, automatic: bool | None
+) -> Cell:
+    """Compute one person's state for a requirement from their completions of it."""
+    pending = next((c for c in completions if c.status == Status.PENDING), None)
+    if requirement.kind == Kind.AUTOMATIC:
+        if automatic is None:
+            return Cell(requirement, State.UNAVAILABLE)
+        return Cell(requirement, State.MET if automatic else State.NOT_MET)
+    current = [
+        c for c in completions if c.status == Status.ACCEPTED and c.version == requirement.version
+    ]
+    counting = [c for c in current if c.counts_on(on)]
+    if counting:
+        best = max(counting, key=lambda c: c.valid_until or date.max)
+        days_left = None if best.valid_until is None else (best.valid_until - on).days
+        state = (
+            State.EXPIRING if days_left is not None and days_left <= EXPIRING_DAYS else State.MET
+        )
+        return Cell(requirement, state, completion=best, pending=pending, days_left=days_left)
+    if pending is not None:
+        return Cell(requirement, State.PENDING, pending=pending)
+    lapsed = [c for c in current if c.valid_until is not None and c.valid_until <= on]
+    if lapsed:
+        return Cell(requirement, State.EXPIRED, completion=max(lapsed, key=lambda c: c.valid_until))
+    latest = completions[0] if completions else None
+    return Cell(
+        requirement,
+        State.NOT_MET,
+        rejected=latest if latest is not None and latest.status == Status.REJECTED else None,
+        outdated=any(
+            c.status == Status.ACCEPTED and c.version < requirement.version for c in completions
+        ),
+    )
+
+
+def roles_from(cells: Iterable[Cell]) -> frozenset[str]:
+    """Return the roles whose every requirement is met; shadow needs none."""
+    cells = list(cells)
+    roles = {"shadow"}
+    for role in ROLES:
+        if all(cell.met for cell in cells if role in cell.requirement.roles):
+            roles.add(role)
+    return frozenset(roles)
+
+
+@dataclass
+class Standing:
+    """What cells are computed from, loaded in a constant number of queries."""
+
+    team: Team
+    requirements: list[Requirement]
+    today: date
+    completions: dict[tuple[int, int], list[Completion]] = field(default_factory=dict)
+    automatic: dict[int, dict[int, bool] | None] = field(default_factory=dict)
+
+    def cells(self, user_id: int, on: date | None = None) -> list[Cell]:
+        """Return the user's cells for every requirement, on a day (today by default)."""
+        day = on or self.today
+        return [
+            cell_for(
+                requirement=requirement,
+                completions=self.completions.get((user_id, requirement.pk), []),
+                on=day,
+                automatic=self._automatic(requirement, user_id),
+            )
+            for requirement in self.requirements
+        ]
+
+    def roles(self, user_id: int, on: date | None = None) -> frozenset[str]:
+        """Return the roles the user may hold on a day."""
+        return roles_from(self.cells(user_id, on))
+
+    def _automatic(self, requirement: Requirement, user_id: int) -> bool | None:
+        results = self.automatic.get(requirement.pk)
+        return None if results is None else results.get(user_id, False)
+
+
+def load_standing(
+    *, team: Team, users: list, requirements: list[Requirement] | None = None
+) -> Standing:
+    """Load requirements, completions and automatic results for these users of the team."""
+    if requirements is None:
+        requirements = list(Requirement.objects.for_team(team))
+    today = team_today(team)
+    standing = Standing(team=team, requirements=requirements, today=today)
+    if not requirements or not users:
+        return standing
+    grouped: dict[tuple[int, int], list[Completion]] = defaultdict(list)
+    manual = [r.pk for r in requirements if r.kind != Kind.AUTOMATIC]
+    if manual:
+        rows = (
+            Completion.objects.filter(requirement_id__in=manual, user_id__in=[u.pk for u in users])
+            .select_related("decided_by")
+            .order_by("-requested_at", "-id")
+        )
+        for completion in rows:
+            grouped[(completion.user_id, completion.requirement_id)].append(completion)
+    standing.completions = dict(grouped)
+    cache: dict[tuple[str, str], dict[int, bool] | None] = {}
+    for requirement in requirements:
+        if requirement.kind != Kind.AUTOMATIC:
+            continue
+        key = (requirement.check_key, repr(sorted((requirement.params or {}).items())))
+        if key not in cache:
+            check = get_check(requirement.check_key)
+            # Automatic checks read the system's data as it is now, so they run once, as of today.
+            cache[key] = (
+                None
+                if check is None
+                else check.run(team=team, users=users, on=today, params=requirement.params)
+            )
+        standing.automatic[requirement.pk] = cache[key]
+    return standing
