@@ -173,6 +173,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "scheduling.requirements.tasks.warn_expiring",
         "schedule": timedelta(days=1),
     },
+    "availability-sync-calendars": {
+        "task": "scheduling.availability.tasks.sync_all_connections",
+        "schedule": timedelta(minutes=30),
+    },
+    "availability-deadline-reminders": {
+        "task": "scheduling.availability.tasks.send_deadline_reminders",
+        "schedule": timedelta(days=1),
+    },
 }
 HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 120, minimum=10)
 
@@ -189,6 +197,8 @@ ENCRYPTION_KEY = env_str("ENCRYPTION_KEY", "")
 # Outgoing URL fetches refuse private addresses; these hosts/networks are allowed anyway.
 URL_FETCH_ALLOW = env_list("URL_FETCH_ALLOW", ["127.0.0.1", "::1"] if TESTING else [])
 URL_FETCH_TIMEOUT = env_int("URL_FETCH_TIMEOUT", 15, minimum=1)
+# Largest calendar (ICS file or CalDAV answer) an import reads.
+CALENDAR_IMPORT_MAX_BYTES = env_int("CALENDAR_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 
 # Production hardening: on unless DEBUG.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
