@@ -183,6 +183,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 120, minimum=10)
+# Rota engine: seconds and CP-SAT workers per recommendation run.
+ROTA_SOLVE_SECONDS = env_int("ROTA_SOLVE_SECONDS", 10, minimum=1)
+ROTA_SOLVE_WORKERS = env_int("ROTA_SOLVE_WORKERS", 2, minimum=1)
 
 CACHES = {
     "default": (

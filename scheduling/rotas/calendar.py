@@ -1,0 +1,175 @@
+"""What the period calendar shows: people × days, seats by shift, the seat panel and the summary."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from scheduling.engine import rank_candidates
+from scheduling.engine.rules import can_hold, in_conflict
+from scheduling.rotas import inputs
+from scheduling.rotas.models import Seat
+from scheduling.rotas.problem import ALWAYS_ELIGIBLE, PeriodProblem, person_id, user_id_of
+from scheduling.rotas.shiftgen import public_holidays
+
+ROLE_SHORT = {"primary": "P", "secondary": "S", "shadow": "Sh"}
+
+
+@dataclass
+class Cell:
+    day: date
+    state: str
+    eligible: bool
+    chips: list[tuple[Seat, str]] = field(default_factory=list)
+
+
+@dataclass
+class PersonLoad:
+    user: Any
+    seats: int = 0
+    weight: float = 0.0
+    weekends: int = 0
+    holidays: int = 0
+    past: int = 0
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def grid(pp: PeriodProblem) -> dict[str, Any]:
+    """Return the people × days grid: availability state, eligibility and assignments."""
+    period = pp.period
+    days = _days(period.starts_on, period.ends_on)
+    states = inputs.day_states(team=period.team, first=period.starts_on, last=period.ends_on)
+    by_user_day: dict[tuple[int, date], list[tuple[Seat, str]]] = defaultdict(list)
+    for seat in pp.seats:
+        if seat.proposed_holder_id:
+            short = ROLE_SHORT.get(seat.role, seat.role) + (
+                f" {seat.shift.label[:3]}" if seat.shift.label else ""
+            )
+            by_user_day[(seat.proposed_holder_id, pp.seat_dates[seat.pk])].append((seat, short))
+    offered = {s.role for s in pp.seats} - ALWAYS_ELIGIBLE or {"primary"}
+    rows = []
+    for user in pp.members:
+        eligibility = pp.eligibility.get(user.pk, {})
+        cells = [
+            Cell(
+                day=day,
+                state=states.get(user.pk, {}).get(day, "unknown"),
+                eligible=bool(offered & set(eligibility.get(day, ALWAYS_ELIGIBLE))),
+                chips=by_user_day.get((user.pk, day), []),
+            )
+            for day in days
+        ]
+        rows.append({"user": user, "cells": cells})
+    present = {s.role for s in pp.seats}
+    legend = [(short, role) for role, short in ROLE_SHORT.items() if role in present]
+    return {"days": days, "rows": rows, "legend": legend}
+
+
+def shifts_table(pp: PeriodProblem) -> tuple[list[str], list[dict[str, Any]]]:
+    """Return column titles and one row per local day: a column per region and role."""
+    order = {"primary": 0, "secondary": 1, "shadow": 2}
+    labels: list[str] = []
+    for seat in pp.seats:
+        if seat.shift.label not in labels:
+            labels.append(seat.shift.label)
+    roles = sorted({s.role for s in pp.seats}, key=lambda r: order.get(r, 9))
+    columns = [(label, role) for label in labels for role in roles]
+    rows: dict[date, dict[str, Any]] = {}
+    for seat in pp.seats:
+        row = rows.setdefault(pp.seat_dates[seat.pk], {"shifts": [], "seats": {}})
+        if seat.shift not in row["shifts"]:
+            row["shifts"].append(seat.shift)
+        row["seats"][(seat.shift.label, seat.role)] = seat
+    ordered = []
+    for day, row in rows.items():
+        ordered.append(
+            {
+                "date": day,
+                "shift": row["shifts"][0],
+                "regional": len(labels) > 1,
+                "cells": [row["seats"].get(column) for column in columns],
+            }
+        )
+    titles = [f"{label} {role}".strip() for label, role in columns]
+    return titles, ordered
+
+
+def candidates(pp: PeriodProblem, seat: Seat) -> list[dict[str, Any]]:
+    """Return the engine's ranked candidates for the seat, with their users."""
+    users = pp.users
+    ranked = rank_candidates(pp.problem, str(seat.pk), pp.draft())
+    return [
+        {
+            "user": users[user_id_of(c.person)],
+            "score": c.score,
+            "percent": round(c.score * 100),
+            "reasons": c.reasons,
+        }
+        for c in ranked
+        if user_id_of(c.person) in users
+    ]
+
+
+def why_unfilled(pp: PeriodProblem, seat: Seat, draft: dict[str, str | None]) -> str:
+    """Return, in a few words, why nobody can take the empty seat."""
+    problem = pp.problem
+    slot = problem.slot_by_id[str(seat.pk)]
+    eligible = [p for p in problem.people if slot.role in p.roles]
+    if not eligible:
+        return f"nobody is eligible for {seat.role}"
+    free = [p for p in eligible if can_hold(p, slot)]
+    if not free:
+        return f"all {len(eligible)} eligible people are unavailable or not qualified that day"
+    held: dict[str, list[str]] = defaultdict(list)
+    for slot_id, holder in draft.items():
+        if holder:
+            held[holder].append(slot_id)
+    rest = problem.index.rest
+    rested = [
+        p
+        for p in free
+        if not any(
+            in_conflict(slot, problem.slot_by_id[o], rest) for o in held[p.id] if o != slot.id
+        )
+    ]
+    if not rested:
+        return f"the {len(free)} available people already work too close to it (rest rule)"
+    return (
+        "no one left who keeps the experience rule"
+        if problem.rules.require_experienced_in_window
+        else "not filled yet"
+    )
+
+
+def summary(pp: PeriodProblem) -> dict[str, Any]:
+    """Return loads per person, weekend/holiday counts and the empty seats with reasons."""
+    period = pp.period
+    holidays = public_holidays(
+        pp.settings.holiday_country, range(period.starts_on.year, period.ends_on.year + 1)
+    )
+    past = {p.id: p.past_shifts for p in pp.problem.people}
+    loads = {u.pk: PersonLoad(user=u, past=past.get(person_id(u.pk), 0)) for u in pp.members}
+    draft = pp.draft()
+    empty = []
+    for seat in pp.seats:
+        load = loads.get(seat.proposed_holder_id)
+        if load is None:
+            empty.append(seat)
+            continue
+        day = pp.seat_dates[seat.pk]
+        load.seats += 1
+        load.weight += seat.shift.weight
+        load.weekends += day.weekday() >= 5
+        load.holidays += day in holidays
+    rows = sorted(loads.values(), key=lambda x: (-x.weight, x.user.name))
+    top = max((r.weight for r in rows), default=0) or 1
+    for row in rows:
+        row.bar = round(100 * row.weight / top)
+    unfilled = [{"seat": s, "why": why_unfilled(pp, s, draft)} for s in empty]
+    filled = len(pp.seats) - len(empty)
+    return {"loads": rows, "unfilled": unfilled, "filled": filled, "total": len(pp.seats)}

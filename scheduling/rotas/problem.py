@@ -1,0 +1,220 @@
+"""Build a rota-problem/1 document from a period, in a constant number of queries.
+
+Eligibility encoding: the format gives each person one global `roles` set, but eligibility can
+change inside a period (a certificate is earned or expires). For each person we pick the sound
+encoding that loses fewer of their legitimate seats:
+
+- "union": list every role they hold on some date, and mark unavailable the shifts on dates
+  where they lack one of those roles that the shift offers (this also blocks their other
+  roles in that shift, the price of a global roles set);
+- "always": list only the roles they hold on every date, with no extra blocking.
+
+Either way the engine can never seat a person in a role they are not eligible for that day.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count
+from django.utils import timezone
+
+from accounts.models import Membership, Team, User
+from scheduling.engine import Problem, ProblemError, parse_problem
+from scheduling.rotas import inputs
+from scheduling.rotas.models import RotaPeriod, RotaSettings, Seat
+
+ALWAYS_ELIGIBLE = frozenset({"shadow"})
+
+
+def person_id(user_id: int) -> str:
+    """Return the engine's id for a user."""
+    return f"u{user_id}"
+
+
+def user_id_of(person: str | None) -> int | None:
+    """Return the user id behind an engine person id."""
+    return int(person[1:]) if person else None
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+@dataclass
+class PeriodProblem:
+    """A period's problem with everything the pages need to explain it."""
+
+    period: RotaPeriod
+    settings: RotaSettings
+    seats: list[Seat]
+    members: list[User]
+    eligibility: dict[int, dict[date, frozenset[str]]]
+    windows: dict[int, Any]
+    seat_dates: dict[int, date]
+    data: dict[str, Any]
+    problem: Problem
+    dropped_fixed: list[str] = field(default_factory=list)
+
+    @property
+    def users(self) -> dict[int, User]:
+        return {u.pk: u for u in self.members}
+
+    def draft(self) -> dict[str, str | None]:
+        """Return the draft assignments (proposed holders) by slot id."""
+        members = self.users
+        return {
+            str(s.pk): person_id(s.proposed_holder_id) if s.proposed_holder_id in members else None
+            for s in self.seats
+        }
+
+    def eligible(self, user_id: int, seat: Seat) -> bool:
+        """Tell whether the person may hold the seat's role on the shift's local date."""
+        roles = self.eligibility.get(user_id, {}).get(self.seat_dates[seat.pk], ALWAYS_ELIGIBLE)
+        return seat.role in roles
+
+
+def _local_date(moment: datetime, tz) -> date:
+    return moment.astimezone(tz).date()
+
+
+def _encode_roles(
+    seats: list[Seat], seat_dates: dict[int, date], by_date: dict[date, frozenset[str]]
+) -> tuple[set[str], set[int]]:
+    """Return (roles, shift ids to block) for one person; see the module docstring."""
+    offered = {seat.role for seat in seats}
+    dates = set(seat_dates.values())
+
+    def roles_on(day: date) -> frozenset[str]:
+        return by_date.get(day, ALWAYS_ELIGIBLE) | ALWAYS_ELIGIBLE
+
+    union = set().union(*(roles_on(d) for d in dates)) & offered if dates else set()
+    always = set.intersection(*(set(roles_on(d)) for d in dates)) & offered if dates else set()
+    blocked: set[int] = set()
+    for seat in seats:
+        if seat.role in union and seat.role not in roles_on(seat_dates[seat.pk]):
+            blocked.add(seat.shift_id)
+    legit = [s for s in seats if s.role in roles_on(seat_dates[s.pk])]
+    lost_union = sum(1 for s in legit if s.shift_id in blocked)
+    lost_always = sum(1 for s in legit if s.role not in always)
+    if lost_union < lost_always:
+        return union, blocked
+    return always, set()
+
+
+def build(period: RotaPeriod, *, now: datetime | None = None) -> PeriodProblem:
+    """Return the period's rota-problem/1 (draft locked seats as fixed, published as previous)."""
+    now = now or timezone.now()
+    team: Team = period.team
+    settings = RotaSettings.for_team(team)
+    tz = team.tz
+    seats = list(
+        Seat.objects.filter(shift__period=period)
+        .select_related("shift")
+        .order_by("shift__starts_at", "shift__label", "role")
+    )
+    members = [
+        m.user
+        for m in Membership.objects.filter(team=team)
+        .select_related("user")
+        .order_by("user__display_name", "user__email")
+    ]
+    seat_dates = {s.pk: _local_date(s.shift.starts_at, tz) for s in seats}
+    dates = sorted(set(seat_dates.values()))
+    if seats:
+        start = min(s.shift.starts_at for s in seats)
+        end = max(s.shift.ends_at for s in seats)
+    else:
+        start = datetime.combine(period.starts_on, datetime.min.time(), tzinfo=tz)
+        end = datetime.combine(period.ends_on + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+    eligibility = inputs.eligible_roles(team=team, dates=dates) if dates else {}
+    windows = inputs.windows(team=team, start=start, end=end)
+    past = Counter(
+        {
+            row["holder"]: row["n"]
+            for row in Seat.objects.filter(
+                shift__team=team, holder__in=[u.pk for u in members], shift__ends_at__lte=now
+            )
+            .exclude(shift__period=period)
+            .values("holder")
+            .annotate(n=Count("id"))
+        }
+    )
+    shifts = {s.shift_id: s.shift for s in seats}
+    people = []
+    for user in members:
+        roles, blocked = _encode_roles(seats, seat_dates, eligibility.get(user.pk, {}))
+        own = windows.get(user.pk)
+        unavailable = [(a, b) for a, b in (own.unavailable if own else [])]
+        unavailable += [(shifts[i].starts_at, shifts[i].ends_at) for i in sorted(blocked)]
+        people.append(
+            {
+                "id": person_id(user.pk),
+                "roles": sorted(roles),
+                "past_shifts": past[user.pk],
+                "unavailable": [[_iso(a), _iso(b)] for a, b in unavailable],
+                "preferred": [[_iso(a), _iso(b)] for a, b in (own.preferred if own else [])],
+                "avoid": [[_iso(a), _iso(b)] for a, b in (own.avoid if own else [])],
+            }
+        )
+    member_ids = {u.pk for u in members}
+    data: dict[str, Any] = {
+        "format": "rota-problem/1",
+        "name": f"{team.slug}-{period.starts_on:%Y-%m-%d}",
+        "timezone": team.timezone,
+        "rules": {
+            "min_rest_hours": settings.min_rest_hours,
+            "experienced_threshold": settings.experienced_threshold,
+            "require_experienced_in_window": settings.require_experienced,
+        },
+        "slots": [
+            {
+                "id": str(s.pk),
+                "start": _iso(s.shift.starts_at),
+                "end": _iso(s.shift.ends_at),
+                "role": s.role,
+                "weight": s.shift.weight,
+            }
+            for s in seats
+        ],
+        "people": people,
+        "fixed": [
+            {"slot": str(s.pk), "person": person_id(s.proposed_holder_id)}
+            for s in seats
+            if s.locked and s.proposed_holder_id in member_ids
+        ],
+    }
+    if period.version > 0:
+        data["previous"] = {
+            str(s.pk): person_id(s.holder_id) if s.holder_id in member_ids else None for s in seats
+        }
+    problem, dropped = _parse_dropping_illegal_fixed(data)
+    return PeriodProblem(
+        period=period,
+        settings=settings,
+        seats=seats,
+        members=members,
+        eligibility=eligibility,
+        windows=windows,
+        seat_dates=seat_dates,
+        data=data,
+        problem=problem,
+        dropped_fixed=dropped,
+    )
+
+
+def _parse_dropping_illegal_fixed(data: dict[str, Any]) -> tuple[Problem, list[str]]:
+    """Parse, leaving out locked seats a manager forced against the rules (they stay as set)."""
+    dropped: list[str] = []
+    for _ in range(len(data["fixed"]) + 1):
+        try:
+            return parse_problem(data), dropped
+        except ProblemError as error:
+            if not error.field.startswith("fixed["):
+                raise
+            index = int(error.field[len("fixed[") :].split("]")[0])
+            dropped.append(data["fixed"].pop(index)["slot"])
+    return parse_problem(data), dropped

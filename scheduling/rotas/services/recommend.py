@@ -1,0 +1,133 @@
+"""Run the engine for a period as a Celery task, and accept its draft."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import audit
+from accounts.models import User
+from scheduling.engine import solution_to_dict, solve
+from scheduling.rotas import problem as problem_builder
+from scheduling.rotas.models import PeriodState, Recommendation, RotaPeriod, Seat
+from scheduling.rotas.services.errors import WrongState
+
+log = logging.getLogger(__name__)
+ACTIVE = (Recommendation.Status.QUEUED, Recommendation.Status.RUNNING)
+STALE_AFTER = timedelta(minutes=15)
+
+
+def request_recommendation(*, period: RotaPeriod, by: User | None) -> Recommendation:
+    """Queue an engine run for the period (or return the one already under way)."""
+    from scheduling.rotas import tasks
+
+    if period.state == PeriodState.DRAFT:
+        raise WrongState("Open the period for availability before asking for a recommendation.")
+    with transaction.atomic():
+        RotaPeriod.objects.select_for_update().filter(pk=period.pk).first()
+        # A run that never finished (a worker lost mid-task) must not block the page forever.
+        stale = timezone.now() - STALE_AFTER
+        period.recommendations.filter(status__in=ACTIVE, created_at__lt=stale).update(
+            status=Recommendation.Status.FAILED,
+            error="The engine did not answer in time; try again.",
+            finished_at=timezone.now(),
+        )
+        running = period.recommendations.filter(status__in=ACTIVE).first()
+        if running is not None:
+            return running
+        recommendation = Recommendation.objects.create(period=period, requested_by=by)
+        audit.record(
+            action="rota.recommend_requested",
+            summary=f"{by.name if by else 'Rota'} asked for a recommendation for {period}",
+            actor=by,
+            team=period.team,
+            target=period,
+        )
+        transaction.on_commit(lambda: tasks.recommend.delay(recommendation.pk))
+    return recommendation
+
+
+def recommend_periods(*, periods: Iterable[RotaPeriod], by: User | None) -> list[Recommendation]:
+    """Fan out: one recommendation task per period (one per team at organisation scale)."""
+    return [request_recommendation(period=p, by=by) for p in periods]
+
+
+def run_recommendation(*, recommendation_id: int) -> Recommendation | None:
+    """Claim a queued recommendation, solve, and write proposed holders to unlocked seats."""
+    claimed = Recommendation.objects.filter(
+        pk=recommendation_id, status=Recommendation.Status.QUEUED
+    ).update(status=Recommendation.Status.RUNNING)
+    if not claimed:
+        return None
+    recommendation = Recommendation.objects.select_related("period__team", "requested_by").get(
+        pk=recommendation_id
+    )
+    period = recommendation.period
+    try:
+        pp = problem_builder.build(period)
+        solution = solve(
+            pp.problem, time_limit=settings.ROTA_SOLVE_SECONDS, workers=settings.ROTA_SOLVE_WORKERS
+        )
+        result = solution_to_dict(solution)
+        result["dropped_fixed"] = pp.dropped_fixed
+    except Exception as error:  # noqa: BLE001 (the manager sees the reason on the page)
+        log.exception("Recommendation %s failed", recommendation_id)
+        Recommendation.objects.filter(pk=recommendation_id).update(
+            status=Recommendation.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        return recommendation
+    with transaction.atomic():
+        period = RotaPeriod.objects.select_for_update().get(pk=period.pk)
+        seats = list(Seat.objects.filter(shift__period=period, locked=False))
+        for seat in seats:
+            seat.proposed_holder_id = problem_builder.user_id_of(
+                result["assignments"].get(str(seat.pk))
+            )
+        Seat.objects.bulk_update(seats, ["proposed_holder"])
+        if period.state in (PeriodState.DRAFT, PeriodState.COLLECTING):
+            period.state = PeriodState.RECOMMENDED
+            period.save(update_fields=["state"])
+        recommendation.status = Recommendation.Status.DONE
+        recommendation.solution = result
+        recommendation.finished_at = timezone.now()
+        recommendation.save(update_fields=["status", "solution", "finished_at"])
+        filled = sum(1 for v in result["assignments"].values() if v)
+        audit.record(
+            action="rota.recommended",
+            summary=f"The engine recommended a rota for {period}: {filled} of"
+            f" {len(result['assignments'])} seats filled ({result['status']})",
+            actor=recommendation.requested_by,
+            team=period.team,
+            target=period,
+            recommendation=recommendation.pk,
+        )
+    return recommendation
+
+
+def accept_recommendation(
+    *, period: RotaPeriod, by: User, seat_ids: Iterable[int] | None = None
+) -> int:
+    """Lock the recommended holders (all, or the chosen seats) so later runs keep them."""
+    with transaction.atomic():
+        RotaPeriod.objects.select_for_update().filter(pk=period.pk).first()
+        seats = Seat.objects.filter(
+            shift__period=period, proposed_holder__isnull=False, locked=False
+        )
+        if seat_ids is not None:
+            seats = seats.filter(pk__in=list(seat_ids))
+        count = seats.update(locked=True)
+        audit.record(
+            action="rota.recommendation_accepted",
+            summary=f"{by.name} accepted {count} recommended seat{'s' if count != 1 else ''}"
+            f" of {period}",
+            actor=by,
+            team=period.team,
+            target=period,
+            seats=count,
+        )
+    return count

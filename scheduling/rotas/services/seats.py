@@ -1,0 +1,116 @@
+"""Assign, clear and lock seats, with warnings computed from the engine's own rules."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts import audit
+from accounts.models import Membership, User
+from scheduling.engine.rules import any_overlap, in_conflict
+from scheduling.rotas import problem as problem_builder
+from scheduling.rotas.models import PeriodState, RotaPeriod, Seat
+from scheduling.rotas.services.errors import NeedsConfirmation, NotAMember, WrongState
+from scheduling.rotas.services.periods import describe_seat
+from scheduling.rotas.services.publishing import apply_published_edit
+
+
+def seat_warnings(pp: problem_builder.PeriodProblem, seat: Seat, user: User) -> list[str]:
+    """Return why the person should not take the seat: ineligible, unavailable, short of rest."""
+    tz = pp.period.team.tz
+    warnings = []
+    if not pp.eligible(user.pk, seat):
+        warnings.append(
+            f"{user.name} is not eligible for the {seat.role} role"
+            f" on {pp.seat_dates[seat.pk]:%a %d %b}."
+        )
+    slot = pp.problem.slot_by_id[str(seat.pk)]
+    own = pp.windows.get(user.pk)
+    unavailable = [
+        (int(a.timestamp()), int(b.timestamp())) for a, b in (own.unavailable if own else [])
+    ]
+    if any_overlap(unavailable, slot.start_ts, slot.end_ts):
+        warnings.append(f"{user.name} is unavailable during this shift.")
+    rest = pp.problem.index.rest
+    for other in pp.seats:
+        if other.pk == seat.pk or other.proposed_holder_id != user.pk:
+            continue
+        if in_conflict(slot, pp.problem.slot_by_id[str(other.pk)], rest):
+            warnings.append(
+                f"{user.name} also holds {describe_seat(other, tz)}: "
+                f"that breaks the {pp.settings.min_rest_hours:g} h rest rule."
+            )
+    return warnings
+
+
+def _locked_period(seat: Seat) -> RotaPeriod:
+    # Every seat change takes the period's row lock, so edits and publishes never interleave.
+    return (
+        RotaPeriod.objects.select_for_update().select_related("team").get(pk=seat.shift.period_id)
+    )
+
+
+def assign_seat(*, seat: Seat, user: User, by: User, confirm: bool = False) -> Seat:
+    """Put the person in the seat (a manager's choice is locked); warnings need confirm=True."""
+    period = seat.shift.period
+    if not Membership.objects.filter(team=period.team_id, user=user).exists():
+        raise NotAMember(f"{user.name} is not a member of {period.team.name}.")
+    warnings = seat_warnings(problem_builder.build(period), seat, user)
+    if warnings and not confirm:
+        raise NeedsConfirmation(warnings)
+    with transaction.atomic():
+        period = _locked_period(seat)
+        seat.refresh_from_db()
+        seat.proposed_holder = user
+        seat.locked = True
+        seat.save(update_fields=["proposed_holder", "locked", "updated_at"])
+        audit.record(
+            action="rota.seat_assigned",
+            summary=f"{by.name} put {user.name} in {describe_seat(seat, period.team.tz)}",
+            actor=by,
+            team=period.team,
+            target=seat,
+            user=user.pk,
+            warnings=warnings,
+        )
+        if period.state == PeriodState.PUBLISHED:
+            apply_published_edit(period=period, seat=seat, by=by)
+    return seat
+
+
+def clear_seat(*, seat: Seat, by: User) -> Seat:
+    """Empty the seat and unlock it, so the next recommendation may fill it."""
+    with transaction.atomic():
+        period = _locked_period(seat)
+        seat.refresh_from_db()
+        seat.proposed_holder = None
+        seat.locked = False
+        seat.save(update_fields=["proposed_holder", "locked", "updated_at"])
+        audit.record(
+            action="rota.seat_cleared",
+            summary=f"{by.name} cleared {describe_seat(seat, period.team.tz)}",
+            actor=by,
+            team=period.team,
+            target=seat,
+        )
+        if period.state == PeriodState.PUBLISHED:
+            apply_published_edit(period=period, seat=seat, by=by)
+    return seat
+
+
+def set_locked(*, seat: Seat, locked: bool, by: User) -> Seat:
+    """Lock a seat (the engine keeps it as fixed) or unlock it."""
+    if locked and seat.proposed_holder_id is None:
+        raise WrongState("An empty seat cannot be locked; assign someone first.")
+    with transaction.atomic():
+        period = _locked_period(seat)
+        Seat.objects.filter(pk=seat.pk).update(locked=locked)
+        seat.locked = locked
+        audit.record(
+            action="rota.seat_locked" if locked else "rota.seat_unlocked",
+            summary=f"{by.name} {'locked' if locked else 'unlocked'}"
+            f" {describe_seat(seat, period.team.tz)}",
+            actor=by,
+            team=period.team,
+            target=seat,
+        )
+    return seat

@@ -1,0 +1,25 @@
+"""Celery tasks of the rota: thin wrappers that take primary keys."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="rotas.tasks.recommend")
+def recommend(recommendation_id: int) -> None:
+    """Run the engine for a queued recommendation."""
+    from scheduling.rotas.services import run_recommendation
+
+    run_recommendation(recommendation_id=recommendation_id)
+
+
+@shared_task(name="rotas.tasks.send_publish_emails")
+def send_publish_emails(version_id: int, user_ids: list[int]) -> None:
+    """Email each affected person their shifts in the published version."""
+    from scheduling.rotas.emails import send_rota_emails
+    from scheduling.rotas.models import RotaVersion
+
+    version = RotaVersion.objects.select_related("period__team").filter(pk=version_id).first()
+    if version is None:
+        return
+    send_rota_emails(version=version, user_ids=user_ids)

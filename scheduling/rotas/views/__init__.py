@@ -1,0 +1,1 @@
+"""Rota pages: periods, the period calendar, seat actions, settings, shifts."""

@@ -1,0 +1,190 @@
+"""Periods list, creation, the period calendar and period-level actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import manager_membership_or_403, membership_or_404
+from scheduling.rotas import calendar, services
+from scheduling.rotas import problem as problem_builder
+from scheduling.rotas.access import manager_period_or_404
+from scheduling.rotas.forms import PeriodForm, PublishForm
+from scheduling.rotas.models import PeriodState, Recommendation, RotaPeriod, RotationTemplate
+from scheduling.rotas.services.periods import next_period_dates
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def periods(request: HttpRequest, slug: str) -> HttpResponse:
+    """List the team's rota periods and create a new one; engineers see the published ones."""
+    membership = membership_or_404(request.user, slug)
+    team = membership.team
+    if request.method == "POST" or not membership.is_manager:
+        if request.method == "POST":
+            manager_membership_or_403(request.user, slug)
+        elif not membership.is_manager:
+            published = RotaPeriod.objects.for_team(team).filter(version__gt=0)
+            return render(
+                request,
+                "rotas/periods.html",
+                {"team": team, "membership": membership, "periods": published},
+            )
+    first, last = next_period_dates(team)
+    form = PeriodForm(
+        request.POST or None, team=team, initial={"starts_on": first, "ends_on": last}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = services.create_period(
+                team=team,
+                template=form.cleaned_data["template"],
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
+                by=request.user,
+            )
+        except services.PeriodOverlap as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, "Period created. Open it for availability when you are ready."
+            )
+            return redirect("rotas:period", slug=slug, pk=period.pk)
+    context = {
+        "team": team,
+        "membership": membership,
+        "periods": RotaPeriod.objects.for_team(team).select_related("template", "published_by"),
+        "templates": RotationTemplate.objects.filter(team=team),
+        "form": form,
+    }
+    return render(request, "rotas/periods.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def period(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Show the period calendar: availability, eligibility, seats, seat panel and summary."""
+    membership, period = manager_period_or_404(request.user, slug, pk)
+    pp = problem_builder.build(period)
+    users = pp.users
+    for seat in pp.seats:
+        seat.draft_user = users.get(seat.proposed_holder_id)
+    roles, shift_rows = calendar.shifts_table(pp)
+    selected = None
+    seat_id = request.GET.get("seat", "")
+    if seat_id.isdigit():
+        selected = next((s for s in pp.seats if s.pk == int(seat_id)), None)
+    context = {
+        "team": period.team,
+        "period": period,
+        "grid": calendar.grid(pp),
+        "roles": roles,
+        "shift_rows": shift_rows,
+        "summary": calendar.summary(pp),
+        "recommendation": period.recommendations.first(),
+        "publish_form": PublishForm(),
+        "pending": sum(1 for s in pp.seats if s.holder_id != s.proposed_holder_id),
+        "States": PeriodState,
+    }
+    if selected is not None:
+        ranked = calendar.candidates(pp, selected)
+        listed = {c["user"].pk for c in ranked}
+        context.update(
+            selected=selected,
+            candidates=ranked,
+            others=[u for u in pp.members if u.pk not in listed],
+        )
+    return render(request, "rotas/period.html", context)
+
+
+@login_required
+@require_POST
+def open_collecting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Start collecting availability for a draft period."""
+    _, period = manager_period_or_404(request.user, slug, pk)
+    try:
+        services.open_collecting(period=period, by=request.user)
+    except services.RotaError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The period is open: the team can enter their availability.")
+    return redirect("rotas:period", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def recommend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Queue the engine for this period."""
+    _, period = manager_period_or_404(request.user, slug, pk)
+    try:
+        services.request_recommendation(period=period, by=request.user)
+    except services.RotaError as error:
+        messages.error(request, str(error))
+    return redirect("rotas:period", slug=slug, pk=pk)
+
+
+@login_required
+def recommendation_status(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
+    """Return the latest recommendation's status for the progress display."""
+    _, period = manager_period_or_404(request.user, slug, pk)
+    latest: Recommendation | None = period.recommendations.first()
+    if latest is None:
+        return JsonResponse({"status": "none"})
+    return JsonResponse(
+        {
+            "status": latest.status,
+            "finished": latest.finished,
+            "error": latest.error,
+            "url": reverse("rotas:period", kwargs={"slug": slug, "pk": pk}),
+        }
+    )
+
+
+@login_required
+@require_POST
+def accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Lock every recommended seat (accept the recommendation as a whole)."""
+    _, period = manager_period_or_404(request.user, slug, pk)
+    count = services.accept_recommendation(period=period, by=request.user)
+    messages.success(
+        request,
+        f"Accepted {count} seat{'s' if count != 1 else ''}:"
+        " they stay as they are when you recommend again.",
+    )
+    return redirect("rotas:period", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Publish the period; empty seats need an explicit confirmation that names them."""
+    _, period = manager_period_or_404(request.user, slug, pk)
+    form = PublishForm(request.POST)
+    form.is_valid()
+    try:
+        version = services.publish(
+            period=period,
+            by=request.user,
+            confirm_unfilled=form.cleaned_data.get("confirm_unfilled", False),
+            note=form.cleaned_data.get("note", ""),
+        )
+    except services.UnfilledSeats as error:
+        return render(
+            request,
+            "rotas/confirm_publish.html",
+            {"team": period.team, "period": period, "error": error, "seats": error.seats},
+            status=409,
+        )
+    except services.RotaError as error:
+        messages.error(request, str(error))
+    else:
+        if version is None:
+            messages.info(request, "Nothing changed since the last version: nothing was published.")
+        else:
+            messages.success(
+                request, f"Published version {version.number}. The team is being told."
+            )
+    return redirect("rotas:period", slug=slug, pk=pk)

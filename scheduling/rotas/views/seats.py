@@ -1,0 +1,80 @@
+"""One-click seat actions: assign (with a confirmation for warnings), clear, lock."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.access import team_member_or_404
+from accounts.models import Membership
+from scheduling.rotas import services
+from scheduling.rotas.access import manager_seat_or_404
+from scheduling.rotas.forms import AssignForm
+
+
+def _back(slug: str, pk: int, seat_id: int) -> HttpResponse:
+    return redirect(
+        reverse("rotas:period", kwargs={"slug": slug, "pk": pk}) + f"?seat={seat_id}#seat-panel"
+    )
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, slug: str, pk: int, seat_id: int) -> HttpResponse:
+    """Put a member in the seat; confirm first when a rule would be broken."""
+    membership, period, seat = manager_seat_or_404(request.user, slug, pk, seat_id)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a person for the seat.")
+        return _back(slug, pk, seat_id)
+    user_membership = (
+        Membership.objects.select_related("user")
+        .filter(team=membership.team, user_id=form.cleaned_data["user"])
+        .first()
+    )
+    if user_membership is None:
+        team_member_or_404(membership.team, -1)
+    person = user_membership.user
+    try:
+        services.assign_seat(
+            seat=seat, user=person, by=request.user, confirm=form.cleaned_data["confirm"]
+        )
+    except services.NeedsConfirmation as warning:
+        context = {
+            "team": period.team,
+            "period": period,
+            "seat": seat,
+            "person": person,
+            "warnings": warning.warnings,
+        }
+        return render(request, "rotas/confirm_assign.html", context, status=409)
+    messages.success(
+        request, f"{person.name} is in {services.describe_seat(seat, period.team.tz)}."
+    )
+    return _back(slug, pk, seat_id)
+
+
+@login_required
+@require_POST
+def clear(request: HttpRequest, slug: str, pk: int, seat_id: int) -> HttpResponse:
+    """Empty the seat."""
+    _, period, seat = manager_seat_or_404(request.user, slug, pk, seat_id)
+    services.clear_seat(seat=seat, by=request.user)
+    messages.success(request, f"Cleared {services.describe_seat(seat, period.team.tz)}.")
+    return _back(slug, pk, seat_id)
+
+
+@login_required
+@require_POST
+def lock(request: HttpRequest, slug: str, pk: int, seat_id: int) -> HttpResponse:
+    """Lock or unlock the seat (locked seats are fixed for the engine)."""
+    _, period, seat = manager_seat_or_404(request.user, slug, pk, seat_id)
+    try:
+        services.set_locked(seat=seat, locked=request.POST.get("locked") == "1", by=request.user)
+    except services.RotaError as error:
+        messages.error(request, str(error))
+    return _back(slug, pk, seat_id)
