@@ -7,7 +7,8 @@ from django.urls import NoReverseMatch, reverse
 # Each entry appears in the navigation once its URL exists; apps add their pages by URL name.
 NAV = [
     ("Dashboard", "dashboard"),
-    ("My shifts", "rotas:my_shifts"),
+    ("My shifts", "oncall:my_shifts"),
+    ("On call", "oncall:now_all"),
     ("Availability", "availability:month"),
     ("Calendars", "calendars:home"),
     ("Profile", "profile"),

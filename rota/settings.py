@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "scheduling.requirements",
     "scheduling.availability",
     "scheduling.rotas",
+    "scheduling.cover",
+    "scheduling.oncall",
     "calendars",
 ]
 
@@ -147,6 +149,8 @@ MFA_TOTP_ISSUER = "Rota"
 # Callables (request, memberships) -> accounts.dashboard.Panel | None, added by the apps.
 DASHBOARD_PANELS: list[str] = []
 DASHBOARD_PANELS.append("scheduling.requirements.panels.ready_panel")
+DASHBOARD_PANELS.append("scheduling.oncall.panels.oncall_panel")
+DASHBOARD_PANELS.append("scheduling.cover.panels.asked_panel")  # "you are asked to cover …"
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 
 # Email.
@@ -168,6 +172,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Cover requests: ranked timeouts, reminders and escalation (idempotent).
+    "cover-sweep": {"task": "cover.tasks.sweep", "schedule": timedelta(minutes=5)},
     "worker-heartbeat": {"task": "rota.tasks.heartbeat", "schedule": timedelta(seconds=30)},
     "requirements-warn-expiring": {
         "task": "scheduling.requirements.tasks.warn_expiring",
@@ -180,6 +186,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "availability-deadline-reminders": {
         "task": "scheduling.availability.tasks.send_deadline_reminders",
         "schedule": timedelta(days=1),
+    },
+    # Calendars: apply SeatChanges no worker applied, retry deliveries whose back-off ended.
+    "calendars-sweep": {"task": "calendars.tasks.sweep", "schedule": timedelta(minutes=1)},
+    "calendars-refresh": {"task": "calendars.tasks.refresh_upcoming", "schedule": timedelta(hours=6)},
+    "oncall-shift-reminders": {
+        "task": "scheduling.oncall.tasks.send_shift_reminders",
+        "schedule": timedelta(minutes=15),
+    },
+    "oncall-unfilled-warnings": {
+        "task": "scheduling.oncall.tasks.send_unfilled_warnings",
+        "schedule": timedelta(minutes=15),
+    },
+    "oncall-handover-missing": {
+        "task": "scheduling.oncall.tasks.send_handover_missing",
+        "schedule": timedelta(minutes=15),
     },
 }
 HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 120, minimum=10)

@@ -13,5 +13,7 @@ urlpatterns = [
     path("", include("scheduling.requirements.urls")),
     path("", include("scheduling.availability.urls")),
     path("", include("scheduling.rotas.urls")),
+    path("", include("scheduling.oncall.urls")),
+    path("", include("scheduling.cover.urls")),
     path("", include("calendars.urls")),
 ]

@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import icalendar
 import recurring_ical_events
 
+from rota.uids import is_rota_event
+
 
 class CalendarDataError(ValueError):
     """The data is not a readable iCalendar file."""
@@ -88,6 +90,9 @@ def busy_blocks(
         if str(event.get("TRANSP", "OPAQUE")).upper() == "TRANSPARENT":
             continue
         if event.get("DTSTART") is None:
+            continue
+        # Our own on-call entries, pushed to a calendar the person also imports, are not busy.
+        if is_rota_event(str(event.get("UID", ""))):
             continue
         local_start = event["DTSTART"].dt
         block_start = _to_utc(local_start, zone)

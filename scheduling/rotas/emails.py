@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from accounts.models import User
 from scheduling.rotas.models import RotaVersion, Seat
@@ -53,7 +54,7 @@ def send_rota_emails(*, version: RotaVersion, user_ids: list[int]) -> int:
             "version": version,
             "rows": rows,
             "contacts": contacts,
-            "link": settings.SITE_URL + "/my/shifts/",
+            "link": settings.SITE_URL + reverse("oncall:my_shifts"),
         }
         messages.append(
             EmailMessage(

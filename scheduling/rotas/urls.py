@@ -24,5 +24,4 @@ urlpatterns = [
     path("teams/<slug:slug>/rota/<int:pk>/seats/<int:seat_id>/clear/", seats.clear, name="clear"),
     path("teams/<slug:slug>/rota/<int:pk>/seats/<int:seat_id>/lock/", seats.lock, name="lock"),
     path("shifts/<int:pk>/", shifts.shift, name="shift"),
-    path("my/shifts/", shifts.my_shifts, name="my_shifts"),
 ]

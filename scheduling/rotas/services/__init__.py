@@ -46,3 +46,4 @@ __all__ = [
     "set_locked",
     "update_settings",
 ]
+from scheduling.rotas.services.cover_entry import cant_make_it  # noqa: E402,F401

@@ -12,14 +12,15 @@ from scheduling.rotas.services.errors import UnfilledSeats, WrongState
 from scheduling.rotas.signals import seat_changed
 
 
-def _announce(changes: list[SeatChange], version: RotaVersion) -> None:
-    """After commit: send seat_changed for each change and email the people affected."""
+def _announce(changes: list[SeatChange], version: RotaVersion, *, email: bool = True) -> None:
+    """After commit: send seat_changed for each change and, unless told not to, email the people affected."""
     from scheduling.rotas import tasks
 
     def send() -> None:
         for change in changes:
             seat_changed.send(sender=Seat, change=change)
-        tasks.send_publish_emails.delay(version.pk, sorted(_affected(changes)))
+        if email:
+            tasks.send_publish_emails.delay(version.pk, sorted(_affected(changes)))
 
     transaction.on_commit(send)
 

@@ -1,0 +1,236 @@
+"""CalDAV push: connect a person's calendar, then PUT or DELETE only the entries that changed."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+import caldav
+import requests
+from caldav.lib import error as caldav_error
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import audit
+from accounts.models import User
+from calendars import content
+from calendars.errors import CalendarsError
+from calendars.ical import resource
+from calendars.models import CalendarEntry, Channel, Delivery, PushState, PushTarget
+from rota import urlguard
+
+log = logging.getLogger(__name__)
+CLAIM_FOR = timedelta(minutes=10)
+MAX_BACKOFF_MINUTES = 60
+
+
+class PushError(CalendarsError):
+    """The CalDAV calendar cannot be reached or used; the message is meant for its owner."""
+
+
+class Unauthorized(PushError):
+    """The server refused the credentials: the owner has to fix them."""
+
+
+class Retryable(PushError):
+    """A timeout, a refused connection or a 5xx: try again later."""
+
+
+def backoff(attempts: int) -> timedelta:
+    """Return the wait after the n-th failure: 1, 2, 4 … 60 minutes."""
+    return timedelta(minutes=min(MAX_BACKOFF_MINUTES, 2 ** max(0, attempts - 1)))
+
+
+def client_for(*, url: str, username: str, password: str) -> caldav.DAVClient:
+    """Return a CalDAV client whose every request goes through the address guard."""
+    client = caldav.DAVClient(
+        url=url,
+        username=username,
+        password=password,
+        # Basic auth up front: no extra unauthenticated round trip per request.
+        auth=requests.auth.HTTPBasicAuth(username, password),
+        timeout=settings.URL_FETCH_TIMEOUT,
+    )
+    client.session = urlguard.guarded_session()
+    return client
+
+
+def _call(action):
+    """Run one CalDAV call, translating failures into Unauthorized, Retryable or PushError."""
+    try:
+        response = action()
+    except caldav_error.AuthorizationError as error:
+        raise Unauthorized(
+            f"The server refused the user name or password ({error.reason})."
+        ) from None
+    except urlguard.FetchError as error:
+        raise PushError(str(error)) from None
+    except requests.Timeout:
+        raise Retryable("The calendar server did not answer in time.") from None
+    except requests.ConnectionError:
+        raise Retryable("Could not connect to the calendar server.") from None
+    except requests.RequestException as error:
+        raise Retryable(f"The request failed: {error}.") from None
+    status = getattr(response, "status", 200)
+    if status >= 500:
+        raise Retryable(f"The calendar server answered {status}.")
+    return response
+
+
+def find_or_create_calendar(
+    *, server_url: str, username: str, password: str, name: str
+) -> tuple[str, str]:
+    """Return (url, name) of the named calendar on the account, creating it when missing."""
+    try:
+        urlguard.check_url(server_url)
+    except urlguard.FetchError as error:
+        raise PushError(str(error)) from None
+    client = client_for(url=server_url, username=username, password=password)
+    try:
+        principal = _call(client.principal)
+        for calendar in _call(principal.calendars):
+            if (calendar.name or "").strip().lower() == name.strip().lower():
+                return str(calendar.url), calendar.name
+        calendar = _call(lambda: principal.make_calendar(name=name))
+        return str(calendar.url), name
+    except caldav_error.DAVError as error:
+        raise PushError(
+            f"The server did not accept the request ({error.__class__.__name__})."
+        ) from None
+
+
+def _event_url(target: PushTarget, entry: CalendarEntry) -> str:
+    return target.calendar_url.rstrip("/") + "/" + entry.resource_name
+
+
+def _claim(target: PushTarget, now: datetime) -> bool:
+    """Take the target's push claim race-free; False when another push holds it."""
+    return bool(
+        PushTarget.objects.filter(pk=target.pk)
+        .filter(Q(pushing_until__isnull=True) | Q(pushing_until__lt=now))
+        .update(pushing_until=now + CLAIM_FOR)
+    )
+
+
+def push_pending(*, user: User) -> int:
+    """PUT or DELETE each due CalDAV delivery of the person; return how many were delivered."""
+    target = PushTarget.objects.filter(user=user).first()
+    now = timezone.now()
+    if target is None or target.is_broken:
+        return 0  # a broken connection keeps its pending changes until it is fixed
+    due = list(
+        Delivery.objects.due(now)
+        .filter(channel=Channel.CALDAV, entry__user=user)
+        .select_related("entry__seat__shift__team", "entry__user")
+    )
+    if not due or not _claim(target, now):
+        return 0
+    try:
+        return _deliver(target, due, now)
+    finally:
+        PushTarget.objects.filter(pk=target.pk).update(pushing_until=None)
+
+
+def _deliver(target: PushTarget, due: list[Delivery], now: datetime) -> int:
+    client = client_for(url=target.server_url, username=target.username, password=target.password)
+    context = content.load_context(
+        {d.entry.seat.shift_id for d in due},
+        {d.entry.seat.shift.team_id for d in due},
+        {target.user_id},
+    )
+    delivered = 0
+    for index, delivery in enumerate(due):
+        entry = delivery.entry
+        url = _event_url(target, entry)
+        try:
+            if entry.is_cancelled:
+                response = _call(lambda url=url: client.delete(url))
+                if response.status >= 400 and response.status not in (404, 410):
+                    raise PushError(f"The server refused to delete the event ({response.status}).")
+            else:
+                body = resource(content.entry_event(entry, context=context, now=now)).decode()
+                response = _call(
+                    lambda url=url, body=body: client.put(
+                        url, body, headers={"Content-Type": "text/calendar; charset=utf-8"}
+                    )
+                )
+                if response.status >= 400:
+                    raise PushError(f"The server refused the event ({response.status}).")
+        except Unauthorized as error:
+            _mark_broken(target, str(error))
+            return delivered
+        except Retryable as error:
+            # The server is down or slow: every remaining delivery waits for the same back-off.
+            _postpone(due[index:], str(error), now)
+            _note_error(target, str(error), now)
+            return delivered
+        except PushError as error:
+            _postpone([delivery], str(error), now)
+            _note_error(target, str(error), now)
+            continue
+        # Only clear "pending" if no newer version was queued while this one travelled.
+        Delivery.objects.filter(pk=delivery.pk, wanted_sequence=entry.sequence).update(
+            pending=False,
+            delivered_sequence=entry.sequence,
+            delivered_at=now,
+            attempts=0,
+            last_error="",
+        )
+        delivered += 1
+    if delivered:
+        PushTarget.objects.filter(pk=target.pk).update(last_push_at=now)
+        if delivered == len(due):
+            PushTarget.objects.filter(pk=target.pk).update(last_error="", last_error_at=None)
+    return delivered
+
+
+def _postpone(deliveries: list[Delivery], message: str, now: datetime) -> None:
+    for delivery in deliveries:
+        attempts = delivery.attempts + 1
+        Delivery.objects.filter(pk=delivery.pk).update(
+            attempts=attempts, next_attempt_at=now + backoff(attempts), last_error=message[:500]
+        )
+
+
+def _note_error(target: PushTarget, message: str, now: datetime) -> None:
+    PushTarget.objects.filter(pk=target.pk).update(last_error=message[:500], last_error_at=now)
+
+
+def _mark_broken(target: PushTarget, message: str) -> None:
+    """Stop pushing until the owner fixes the credentials; tell them once."""
+    now = timezone.now()
+    with transaction.atomic():
+        flipped = PushTarget.objects.filter(pk=target.pk, state=PushState.OK).update(
+            state=PushState.BROKEN,
+            last_error=message[:500],
+            last_error_at=now,
+            broken_notified_at=now,
+        )
+        if not flipped:
+            return
+        audit.record(
+            action="calendars.push_broken",
+            summary=f"Push to {target.calendar_name} of {target.user.name} stopped: {message}",
+            actor=None,
+            target=target,
+        )
+        user = target.user
+        context = {
+            "user": user,
+            "target": target,
+            "error": message,
+            "link": settings.SITE_URL + reverse("calendars:home"),
+        }
+        transaction.on_commit(
+            lambda: send_mail(
+                subject="[Rota] Your on-call calendar stopped updating",
+                message=render_to_string("calendars/email/push_broken.txt", context),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[user.contact_email],
+            )
+        )

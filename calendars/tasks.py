@@ -1,0 +1,51 @@
+"""Background jobs: apply rota changes, push over CalDAV, send invitations, the sweep."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task
+def process_change(change_id: int) -> None:
+    """Apply one SeatChange to the calendars (once, however often this runs)."""
+    from calendars.sync import process_change as apply
+
+    apply(change_id=change_id)
+
+
+@shared_task
+def push_user(user_id: int) -> None:
+    """Push a person's pending entries to their CalDAV calendar."""
+    from accounts.models import User
+    from calendars.push import push_pending
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None:
+        push_pending(user=user)
+
+
+@shared_task
+def send_invitations(user_id: int) -> None:
+    """Email a person's pending invitations and cancellations."""
+    from accounts.models import User
+    from calendars.invites import send_pending
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None:
+        send_pending(user=user)
+
+
+@shared_task
+def sweep() -> None:
+    """Apply SeatChanges no worker applied; retry deliveries whose back-off ended (each minute)."""
+    from calendars.sync import sweep as run
+
+    run()
+
+
+@shared_task
+def refresh_upcoming() -> None:
+    """Re-check upcoming entries for changes outside the rota, e.g. a new phone (6-hourly)."""
+    from calendars.sync import refresh_upcoming as run
+
+    run()

@@ -1,0 +1,37 @@
+"""The dashboard panel "You are asked to cover …", with the signed Agree and Decline links."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from accounts.dashboard import Panel
+from scheduling.cover.links import ask_url
+from scheduling.cover.models import Ask, CoverRequest
+
+
+def asked_panel(request: HttpRequest, memberships: list) -> Panel | None:
+    """List the questions waiting for my answer and my own requests in flight."""
+    if not memberships:
+        return None
+    asks = list(
+        Ask.objects.waiting()
+        .filter(candidate=request.user)
+        .select_related("request__team", "request__seat__shift", "request__requested_by")
+        .order_by("request__starts_at")[:20]
+    )
+    mine = list(
+        CoverRequest.objects.active()
+        .filter(requested_by=request.user)
+        .select_related("team", "seat__shift")[:20]
+    )
+    if not asks and not mine:
+        return None
+    rows = [
+        {
+            "ask": a,
+            "agree": ask_url(a, "cover_agree", absolute=False),
+            "decline": ask_url(a, "cover_decline", absolute=False),
+        }
+        for a in asks
+    ]
+    return Panel(template="cover/_asked_panel.html", context={"rows": rows, "mine": mine}, order=15)

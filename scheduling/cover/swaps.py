@@ -1,0 +1,146 @@
+"""Direct swaps: offer my seat in exchange for one of a colleague's; they agree or decline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import audit
+from accounts.models import User
+from scheduling.cover.errors import CoverError
+from scheduling.cover.models import SwapOffer, SwapState
+from scheduling.rotas.models import Seat
+from scheduling.rotas.services.changes import reassign_seat, reassign_seats
+from scheduling.rotas.services.errors import RotaError
+from scheduling.rotas.services.periods import describe_seat
+
+
+def _on_commit(task, *args) -> None:
+    transaction.on_commit(lambda: task.delay(*args))
+
+
+def swappable_seats(*, seat: Seat, user: User) -> list[Seat]:
+    """Return colleagues' future published seats of the same team that could be swapped for mine."""
+    return list(
+        Seat.objects.filter(
+            shift__team_id=seat.shift.team_id,
+            shift__period__version__gt=0,
+            shift__starts_at__gt=timezone.now(),
+            holder__isnull=False,
+        )
+        .exclude(holder=user)
+        .exclude(shift=seat.shift)
+        .select_related("shift", "holder")
+        .order_by("shift__starts_at", "role")[:200]
+    )
+
+
+def offer_swap(*, from_seat: Seat, to_seat: Seat, by: User, note: str = "") -> SwapOffer:
+    """Offer my seat in exchange for a colleague's seat."""
+    from scheduling.cover import tasks
+
+    from_seat = Seat.objects.select_related("shift__team").get(pk=from_seat.pk)
+    to_seat = Seat.objects.select_related("shift", "holder").get(pk=to_seat.pk)
+    now = timezone.now()
+    if from_seat.holder_id != by.pk:
+        raise CoverError("You can only offer a seat you hold.")
+    if (
+        to_seat.shift.team_id != from_seat.shift.team_id
+        or to_seat.holder_id is None
+        or to_seat.holder_id == by.pk
+    ):
+        raise CoverError("Pick a colleague's seat in the same team.")
+    if min(from_seat.shift.starts_at, to_seat.shift.starts_at) <= now:
+        raise CoverError("Both shifts must still be in the future.")
+    team = from_seat.shift.team
+    with transaction.atomic():
+        offer = SwapOffer.objects.create(
+            team=team,
+            from_seat=from_seat,
+            to_seat=to_seat,
+            offered_by=by,
+            offered_to=to_seat.holder,
+            note=note[:300],
+        )
+        tz = team.tz
+        audit.record(
+            action="cover.swap_offered",
+            summary=f"{by.name} offered {describe_seat(from_seat, tz)} to {to_seat.holder.name} "
+            f"in exchange for {describe_seat(to_seat, tz)}",
+            actor=by,
+            team=team,
+            target=offer,
+        )
+        _on_commit(tasks.send_swap_offer, offer.pk)
+    return offer
+
+
+def answer_swap(
+    *, offer: SwapOffer, accept: bool, by: User, now: datetime | None = None
+) -> SwapOffer:
+    """The colleague accepts (both seats change hands, one new version) or declines."""
+    from scheduling.cover import tasks
+
+    now = now or timezone.now()
+    if by.pk != offer.offered_to_id:
+        raise CoverError("This offer was made to someone else.")
+    with transaction.atomic():
+        state = SwapState.ACCEPTED if accept else SwapState.DECLINED
+        if not SwapOffer.objects.filter(pk=offer.pk, state=SwapState.OPEN).update(
+            state=state, answered_at=now
+        ):
+            raise CoverError("This offer was already answered or withdrawn.")
+        offer.refresh_from_db()
+        tz = offer.team.tz
+        if accept:
+            mine, theirs = offer.from_seat, offer.to_seat
+            if mine.holder_id != offer.offered_by_id or theirs.holder_id != offer.offered_to_id:
+                raise CoverError(
+                    "One of the seats changed hands since the offer; nothing was swapped."
+                )
+            if min(mine.shift.starts_at, theirs.shift.starts_at) <= now:
+                raise CoverError("One of the shifts has started; nothing was swapped.")
+            note = f"Swap between {offer.offered_by.name} and {offer.offered_to.name}"
+            try:
+                if mine.shift.period_id == theirs.shift.period_id:
+                    reassign_seats(
+                        moves=[(mine, offer.offered_to), (theirs, offer.offered_by)],
+                        by=by,
+                        note=note,
+                    )
+                else:
+                    reassign_seat(seat=mine, new_holder=offer.offered_to, by=by, note=note)
+                    reassign_seat(seat=theirs, new_holder=offer.offered_by, by=by, note=note)
+            except RotaError as error:
+                raise CoverError(str(error)) from error
+        audit.record(
+            action="cover.swap_accepted" if accept else "cover.swap_declined",
+            summary=f"{by.name} {'accepted' if accept else 'declined'} the swap of "
+            f"{describe_seat(offer.from_seat, tz)} for {describe_seat(offer.to_seat, tz)}",
+            actor=by,
+            team=offer.team,
+            target=offer,
+        )
+        _on_commit(tasks.send_swap_answer, offer.pk)
+    return offer
+
+
+def withdraw_swap(*, offer: SwapOffer, by: User) -> SwapOffer:
+    """The offerer takes back an unanswered offer."""
+    if by.pk != offer.offered_by_id:
+        raise CoverError("Only the person who offered can withdraw the offer.")
+    if not SwapOffer.objects.filter(pk=offer.pk, state=SwapState.OPEN).update(
+        state=SwapState.WITHDRAWN, answered_at=timezone.now()
+    ):
+        raise CoverError("This offer was already answered or withdrawn.")
+    offer.refresh_from_db()
+    audit.record(
+        action="cover.swap_withdrawn",
+        summary=f"{by.name} withdrew a swap offer to {offer.offered_to.name}",
+        actor=by,
+        team=offer.team,
+        target=offer,
+    )
+    return offer

@@ -1,0 +1,41 @@
+"""Template tags other pages use to show cover requests: the shift page and the team page."""
+
+from __future__ import annotations
+
+from django import template
+
+from scheduling.cover.models import CoverRequest
+
+register = template.Library()
+
+
+@register.inclusion_tag("cover/_shift_panel.html", takes_context=True)
+def cover_panel(context, shift) -> dict:
+    """Show a shift's cover requests and, for a holder, the "Can't make it" and swap buttons."""
+    user = context["user"]
+    requests = list(
+        CoverRequest.objects.filter(seat__shift=shift)
+        .select_related("requested_by", "covered_by")
+        .order_by("-created_at")
+    )
+    mine = [s for s in shift.seats.all() if s.holder_id == user.pk] if shift.period.version else []
+    return {
+        "shift": shift,
+        "team": shift.team,
+        "requests": requests,
+        "my_seats": mine,
+        "user": user,
+    }
+
+
+@register.inclusion_tag("cover/_team_urgent.html", takes_context=True)
+def urgent_cover(context, team) -> dict:
+    """List a team's escalated cover requests (for its managers)."""
+    return {
+        "team": team,
+        "urgent": list(
+            CoverRequest.objects.for_team(team)
+            .urgent()
+            .select_related("seat__shift", "requested_by")
+        ),
+    }

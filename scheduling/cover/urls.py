@@ -1,0 +1,23 @@
+from django.urls import path
+
+from scheduling.cover.views import links, requests
+
+app_name = "cover"
+urlpatterns = [
+    # Signed links live under /c/ (exempt from the MFA redirect, like every emailed link).
+    path("c/cover/swap/<str:token>/", links.swap_link, name="swap_link"),
+    path("c/cover/<str:token>/", links.ask_link, name="link"),
+    path("teams/<slug:slug>/cover/", requests.team_requests, name="team"),
+    path("teams/<slug:slug>/cover/settings/", requests.cover_settings, name="settings"),
+    path("teams/<slug:slug>/cover/<int:pk>/", requests.request_detail, name="request"),
+    path("teams/<slug:slug>/cover/<int:pk>/withdraw/", requests.withdraw, name="withdraw"),
+    path("teams/<slug:slug>/cover/<int:pk>/undo/", requests.undo, name="undo"),
+    path("teams/<slug:slug>/cover/<int:pk>/assign/", requests.assign, name="assign"),
+    path(
+        "teams/<slug:slug>/seats/<int:seat_id>/cant-make-it/",
+        requests.cant_make_it,
+        name="cant_make_it",
+    ),
+    path("teams/<slug:slug>/seats/<int:seat_id>/swap/", links.offer_swap, name="offer_swap"),
+    path("teams/<slug:slug>/swaps/<int:pk>/withdraw/", links.withdraw_swap, name="withdraw_swap"),
+]

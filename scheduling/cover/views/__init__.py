@@ -1,0 +1,1 @@
+"""Views of the cover app, split by concern."""

@@ -1,0 +1,29 @@
+"""Beat tasks for reminders: thin wrappers, each idempotent through ReminderSent."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task
+def send_shift_reminders() -> int:
+    """Remind holders 24 h and 1 h before their shifts (every 15 minutes)."""
+    from scheduling.oncall import reminders
+
+    return reminders.send_shift_reminders()
+
+
+@shared_task
+def send_unfilled_warnings() -> int:
+    """Warn managers of unfilled seats within 7 days (every 15 minutes)."""
+    from scheduling.oncall import reminders
+
+    return reminders.send_unfilled_warnings()
+
+
+@shared_task
+def send_handover_missing() -> int:
+    """Remind outgoing holders without a handover note 1 h before the handoff (every 15 min)."""
+    from scheduling.oncall import reminders
+
+    return reminders.send_handover_missing()
