@@ -8,6 +8,7 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from accounts import demo
 
@@ -16,7 +17,11 @@ class Command(BaseCommand):
     help = "Create or refresh the demo teams, people and data of every app; print the logins."
 
     def handle(self, *args, **options) -> None:
-        with transaction.atomic():
+        # Demo data must not mail anyone: publishing the demo rotas would otherwise send invitations.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
             # Each app may offer demo.seed(log); they run in INSTALLED_APPS order.
             for config in apps.get_app_configs():
                 module_name = f"{config.name}.demo"
