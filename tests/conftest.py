@@ -1,4 +1,4 @@
-"""Shared fixtures: personas, clients, and real services (PostgreSQL, Redis, Celery, Radicale, SMTP, Chromium)."""
+"""Shared fixtures: personas, clients, and the real services tests need."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from tests import services
-from tests.factories import MembershipFactory, TeamFactory, UserFactory
+from tests.factories import MembershipFactory, TeamFactory
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -51,7 +51,9 @@ def other_team(db):
 @pytest.fixture
 def outsider(other_team):
     """A manager of another team: powerful there, nobody here."""
-    return MembershipFactory(team=other_team, role="manager", user__display_name="Olga Outsider").user
+    return MembershipFactory(
+        team=other_team, role="manager", user__display_name="Olga Outsider"
+    ).user
 
 
 def _client_for(user) -> Client:
@@ -141,6 +143,29 @@ def celery_worker(
         worker.stop()
         app.conf.update(previous)
         _forget_connections(app)
+
+
+@pytest.fixture
+def restart_celery_worker(celery_worker, redis_url, tmp_path, celery_worker_env):
+    """Return a function that starts a new worker on the queue of a stopped `celery_worker`."""
+    from django.db import connection
+
+    started: list[services.CeleryWorker] = []
+
+    def start() -> services.CeleryWorker:
+        worker = services.start_celery_worker(
+            database_url=services.database_url_for(connection.settings_dict),
+            redis_url=redis_url,
+            log_dir=tmp_path,
+            extra_env=celery_worker_env,
+            queue=celery_worker.queue,
+        )
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
 
 
 def _forget_connections(app) -> None:

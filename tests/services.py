@@ -93,14 +93,23 @@ class Radicale:
         (self.root / "collections").mkdir(exist_ok=True)
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "radicale",
-                "--server-hosts", f"127.0.0.1:{self.port}",
-                "--auth-type", "htpasswd",
-                "--auth-htpasswd-filename", str(htpasswd),
-                "--auth-htpasswd-encryption", "plain",
-                "--rights-type", "owner_only",
-                "--storage-filesystem-folder", str(self.root / "collections"),
-                "--logging-level", "warning",
+                sys.executable,
+                "-m",
+                "radicale",
+                "--server-hosts",
+                f"127.0.0.1:{self.port}",
+                "--auth-type",
+                "htpasswd",
+                "--auth-htpasswd-filename",
+                str(htpasswd),
+                "--auth-htpasswd-encryption",
+                "plain",
+                "--rights-type",
+                "owner_only",
+                "--storage-filesystem-folder",
+                str(self.root / "collections"),
+                "--logging-level",
+                "warning",
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -136,11 +145,16 @@ class CeleryWorker:
 
 
 def start_celery_worker(
-    *, database_url: str, redis_url: str, log_dir: Path, extra_env: dict[str, str] | None = None
+    *,
+    database_url: str,
+    redis_url: str,
+    log_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    queue: str | None = None,
 ) -> CeleryWorker:
-    """Start `celery worker` on its own queue and wait until it is ready."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    log = log_dir / f"{queue}.log"
+    """Start `celery worker` on its own queue (or `queue`, to replace a stopped one) when ready."""
+    queue = queue or f"test-{uuid.uuid4().hex[:8]}"
+    log = log_dir / f"{queue}-{uuid.uuid4().hex[:4]}.log"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "rota.settings",
@@ -153,9 +167,22 @@ def start_celery_worker(
     }
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "rota", "worker",
-            "--pool", "solo", "--queues", queue, "--loglevel", "INFO",
-            "--without-mingle", "--without-gossip", "--hostname", f"{queue}@%h",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "rota",
+            "worker",
+            "--pool",
+            "solo",
+            "--queues",
+            queue,
+            "--loglevel",
+            "INFO",
+            "--without-mingle",
+            "--without-gossip",
+            "--hostname",
+            f"{queue}@%h",
         ],
         cwd=ROOT,
         env=env,

@@ -144,6 +144,11 @@ class CaldavConnectionForm(_Form):
         help_text="Create an app password for Rota; it is stored encrypted and never shown again.",
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        # Shown beside the .ics form, whose "name" field would otherwise share the id id_name.
+        kwargs.setdefault("auto_id", "caldav_%s")
+        super().__init__(*args, **kwargs)
+
 
 class PickCalendarForm(_Form):
     calendar_url = forms.ChoiceField(label="Calendar", widget=forms.RadioSelect)
