@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from accounts.models import Membership
 
-# Pages a person must still reach while setting up the MFA their team requires.
-MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/invite/", "/admin/", "/c/", "/feeds/", "/api/")
+# Pages a person must still reach while setting up the MFA their team requires. Not /admin/:
+# a staff member of such a team would otherwise run the admin on a password alone.
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/invite/", "/c/", "/feeds/", "/api/")
 
 
 class UserTimezoneMiddleware:

@@ -1,9 +1,13 @@
 """URL routes: each app's pages under its own prefix."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from rota import views
+
+# Sign in to the admin through allauth too, so an authenticator code cannot be skipped there.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
