@@ -7,13 +7,15 @@ Public API::
         field, e.g. ``slots[3].end: must be after start``. Fixed seats that themselves break a
         hard rule are errors too (``fixed[2]: person 'p4' is unavailable during slot ...``).
 
-    solve(problem, *, time_limit=10.0, workers=2) -> Solution
+    solve(problem, *, time_limit=10.0, workers=2, candidates=True) -> Solution
         Fill the rota with CP-SAT, optimising lexicographically, each stage's optimum pinned as a
-        constraint for the next: (1) most seats filled; (2) fewest changes from ``previous``;
+        constraint for the next: (1) most seats filled; (2) most seats kept from ``previous``;
         (3) smallest largest weighted load; (4) smallest sum of squared loads; (5) preferred
-        time used and avoided time spared; (6) experienced people on primary seats and
-        newcomers paired with an experienced partner. ``status`` is "optimal" only when every
-        stage was proven optimal within the time limit, else "feasible".
+        time used and avoided time spared; (6) experienced people on primary seats, minus
+        newcomers without an experienced partner in their window. ``status`` is "optimal" only
+        when every stage was proven optimal within the time limit, else "feasible" (the rota
+        is still valid and as good as the time allowed). ``Solution.stages`` tells how each
+        stage went. See solver.py for how the stages are proven quickly.
 
     solution_to_dict(solution) -> dict
         The rota-solution/1 document (assignments, load, seconds, status, top-10 candidates).
@@ -22,7 +24,7 @@ Public API::
         The people who could legally take one seat given the other draft assignments, best
         first, each with a score in [0, 1] and human-readable reasons.
 
-    greedy_solve(problem) -> Solution
+    greedy_solve(problem, *, candidates=True) -> Solution
         A least-loaded, least-recently-on-call greedy baseline, for comparison only.
 
     violations(problem, assignments) -> list[str]
@@ -34,10 +36,12 @@ the rules allow (stage 2). Every other object stays strict: an unknown field is 
 
 Semantics worth knowing: windows are half-open and compared in real UTC time, so a slot across a
 daylight-saving change is exactly as long as it really is. ``preferred`` and ``avoid`` count in
-proportion to how much of the slot they cover. The experienced rule reads literally: a window
-(slots sharing start and end) that is completely filled has at least one person with
-``past_shifts >= experienced_threshold``; a one-seat window therefore needs an experienced holder.
-"Primary" seats are those whose role is ``"primary"``.
+proportion to how much of the slot they cover (a whole day of a 24h shift starting at 09:00
+covers 15/24 of it), in hundredths; weights count in hundredths too. The experienced rule reads
+literally: a window (slots sharing start and end) that is completely filled has at least one
+person with ``past_shifts >= experienced_threshold``, so a one-seat window needs an experienced
+holder. "Primary" seats are those whose role is ``"primary"``. Candidates for a fixed seat still
+list the alternatives, since a cover request may replace its holder.
 """
 
 from .candidates import rank_candidates

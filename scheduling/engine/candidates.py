@@ -1,4 +1,11 @@
-"""Rank the people who could legally take one seat, with a score and plain reasons."""
+"""Rank the people who could legally take one seat, with a score and plain reasons.
+
+Legal means: the role, no unavailability during the seat, no overlap or short rest beside the
+person's other seats in the draft, max_shifts, and not completing a window of newcomers. The
+score in [0, 1] is 0.6 * m / (m + load) (m: the team's mean load, or the seat's weight if more;
+load: the person's weighted load without this seat) + 0.25 * experience (past shifts, saturating
+at twice the threshold) + 0.15 * wishes (0.5, up for preferred time, down for avoided time).
+"""
 
 from __future__ import annotations
 
@@ -43,12 +50,15 @@ class Ranker:
         self.seats = len(self.holder)
         self.total_weight = sum(self.weight)
 
-    def legal(self, s: int, p: int) -> bool:
-        """Return whether person p could take seat s given their other seats."""
+    def legal(self, s: int, p: int, *, eligible: bool = False) -> bool:
+        """Return whether person p could take seat s given their other seats.
+
+        eligible: the caller already knows p has the role and is available.
+        """
         problem = self.problem
         index = problem.index
         person, slot = problem.people[p], problem.slots[s]
-        if not can_hold(person, slot):
+        if not eligible and not can_hold(person, slot):
             return False
         others = [t for t in self.held[p] if t != s]
         if person.max_shifts is not None and len(others) >= person.max_shifts:
@@ -79,7 +89,7 @@ class Ranker:
         threshold = problem.rules.experienced_threshold
         ranked: list[tuple[float, int, Candidate]] = []
         for p in problem.index.eligible_people[s]:
-            if not self.legal(s, p):
+            if not self.legal(s, p, eligible=True):
                 continue
             person = problem.people[p]
             seats = len(self.held[p]) - (current == p)
@@ -97,7 +107,9 @@ class Ranker:
             reasons = ["holds this seat in this rota"] if current == p else []
             reasons.append("available")
             if prefers:
-                reasons.append("prefers this day" if prefers >= 0.5 else "prefers part of this shift")
+                reasons.append(
+                    "prefers this day" if prefers >= 0.5 else "prefers part of this shift"
+                )
             if avoids:
                 reasons.append(
                     "would rather avoid this day"
@@ -112,7 +124,9 @@ class Ranker:
             reasons.append(_plural(person.past_shifts, "past shift"))
             reasons.extend(self._pairing(s, p))
             if person.max_shifts is not None and seats + 1 == person.max_shifts:
-                reasons.append(f"would reach their maximum of {_plural(person.max_shifts, 'shift')}")
+                reasons.append(
+                    f"would reach their maximum of {_plural(person.max_shifts, 'shift')}"
+                )
             candidate = Candidate(person=person.id, score=round(score, 3), reasons=tuple(reasons))
             ranked.append((-score, p, candidate))
         ranked.sort(key=lambda item: (item[0], item[1]))

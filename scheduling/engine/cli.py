@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import IO, Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 from .greedy import greedy_solve
 from .problem import ProblemError, parse_problem
@@ -14,6 +14,16 @@ from .solution import solution_to_dict
 from .solver import solve
 
 EXIT_INVALID = 2
+
+
+class Stream(Protocol):
+    """Where output goes: a text file, or Django's OutputWrapper."""
+
+    def write(self, text: str, /) -> object:
+        """Write text."""
+
+    def flush(self) -> object:
+        """Flush buffered output."""
 
 
 class _UsageError(Exception):
@@ -44,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(
-    argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None
+    argv: Sequence[str] | None = None, stdout: Stream | None = None, stderr: Stream | None = None
 ) -> int:
     """Run the command; return 0, or 2 after one line on stderr for an invalid problem."""
     stdout = stdout or sys.stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
+from .candidates import candidates_for
 from .problem import Problem
 from .rules import in_conflict
 from .solution import Solution, loads
@@ -86,18 +87,23 @@ def greedy_assign(
             best = min(choices, key=lambda p: (roster.units[p], roster.last_end[p], p))
             roster.take(s, best)
     return {
-        slot.id: None if roster.holder[slot.index] is None else problem.people[roster.holder[slot.index]].id
+        slot.id: None
+        if roster.holder[slot.index] is None
+        else problem.people[roster.holder[slot.index]].id
         for slot in problem.slots
     }
 
 
-def greedy_solve(problem: Problem) -> Solution:
+def greedy_solve(problem: Problem, *, candidates: bool = True) -> Solution:
     """Return the greedy baseline rota (for comparison; it makes no optimality claim)."""
     started = time.perf_counter()
     assignments = greedy_assign(problem)
-    return Solution(
+    solution = Solution(
         status="feasible",
         assignments=assignments,
         load=loads(problem, assignments),
-        seconds=time.perf_counter() - started,
+        seconds=0.0,
+        candidates=candidates_for(problem, assignments) if candidates else {},
     )
+    solution.seconds = time.perf_counter() - started
+    return solution

@@ -39,6 +39,26 @@ class Objective:
     bound: int | None = None
     hints: Callable[[Holders], list[tuple[cp_model.IntVar, int]]] | None = None
     scale: float = 1.0
+    span: int | None = None
+    parts: tuple[Objective, ...] = ()
+
+
+def lexicographic(major: Objective, minor: Objective) -> Objective:
+    """Return one objective ranking by major, then minor (both maximised).
+
+    The weight on major exceeds minor's whole range, so the order is exactly lexicographic;
+    one solve without an equality pin on major is far easier for CP-SAT to prove than two.
+    """
+    assert major.maximize and minor.maximize and minor.span is not None
+    weight = minor.span + 1
+    return Objective(
+        name=f"{major.name}+{minor.name}",
+        expr=weight * major.expr + minor.expr,
+        maximize=True,
+        value_of=lambda h: weight * major.value_of(h) + minor.value_of(h),
+        hints=minor.hints,
+        parts=(major, minor),
+    )
 
 
 def _enumerate(avail: list[int], units: list[int], cap: int, most: int) -> list[tuple[int, ...]]:
@@ -159,7 +179,7 @@ class RotaModel:
 
     def cap_loads(self, model: cp_model.CpModel, cap: int) -> None:
         """Constrain every load to at most cap units in model (self.model or a clone)."""
-        smallest = min(self.index.units, default=1) or 1
+        smallest = min((u for u in self.index.units if u > 0), default=0)
         for p in self.staffed:
             if self.profiles is not None:
                 for load, _vector, z in self.profiles[p]:
@@ -168,9 +188,13 @@ class RotaModel:
                 continue
             seats = self.by_person[p]
             clone = [model.get_bool_var_from_proto_index(self.x[s, p].index) for s in seats]
-            model.add(sum(self.index.units[s] * v for s, v in zip(seats, clone, strict=True)) <= cap)
-            # Redundant but LP-visible: a load of at most cap allows only so many seats.
-            model.add(sum(clone) <= cap // smallest)
+            model.add(
+                sum(self.index.units[s] * v for s, v in zip(seats, clone, strict=True)) <= cap
+            )
+            if smallest:
+                # Redundant but LP-visible: a load of at most cap allows only so many seats.
+                weighty = [v for s, v in zip(seats, clone, strict=True) if self.index.units[s]]
+                model.add(sum(weighty) <= cap // smallest)
 
     def excess(self, model: cp_model.CpModel, cap: int) -> cp_model.LinearExprT:
         """Return the total load above cap units, in model (a clone of self.model)."""
@@ -343,4 +367,5 @@ class RotaModel:
             maximize=True,
             value_of=value_of,
             hints=lambda h: [(alone, alone_value(h, s, others)) for s, others, alone in lonely],
+            span=len(terms),
         )

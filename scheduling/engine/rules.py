@@ -205,7 +205,9 @@ def violations(problem: Problem, assignments: Mapping[str, str | None]) -> list[
         held.setdefault(person_id, []).append(slot)
     for slot_id, person_id in problem.fixed.items():
         if assignments.get(slot_id) != person_id:
-            problems.append(f"{slot_id}: fixed to {person_id} but held by {assignments.get(slot_id)}")
+            problems.append(
+                f"{slot_id}: fixed to {person_id} but held by {assignments.get(slot_id)}"
+            )
     for person_id, slots in held.items():
         person = problem.person_by_id[person_id]
         if person.max_shifts is not None and len(slots) > person.max_shifts:

@@ -15,7 +15,7 @@ def _relieve(roster: Roster, a: int, top: int, fixed: set[int]) -> bool:
     index = roster.index
     units = index.units
     for s in sorted(roster.held[a], key=lambda t: -units[t]):
-        if s in fixed:
+        if s in fixed or not units[s]:
             continue
         roster.release(s)
         others = sorted(
@@ -44,14 +44,23 @@ def _relieve(roster: Roster, a: int, top: int, fixed: set[int]) -> bool:
 
 
 def flatten(problem: Problem, holders: Holders, deadline: float) -> Holders:
-    """Return holders with the largest load (then how many share it) lowered by local moves."""
+    """Return holders with the largest load (then how many share it) lowered by local moves.
+
+    Fixed seats and seats kept from the previous rota never move, so the earlier stages'
+    optima (seats filled, seats kept) survive.
+    """
     roster = Roster(problem)
     for s, p in enumerate(holders):
         if p is not None:
             roster.take(s, p)
     fixed = {problem.slot_by_id[s].index for s in problem.fixed}
+    for slot_id, person_id in (problem.previous or {}).items():
+        slot = problem.slot_by_id[slot_id]
+        if person_id is not None and holders[slot.index] == problem.person_by_id[person_id].index:
+            fixed.add(slot.index)
     while time.perf_counter() < deadline:
         top = max(roster.units, default=0)
-        if not any(_relieve(roster, a, top, fixed) for a in range(len(problem.people)) if roster.units[a] == top):
+        tops = [a for a in range(len(problem.people)) if roster.units[a] == top]
+        if not any(_relieve(roster, a, top, fixed) for a in tops):
             break
     return list(roster.holder)

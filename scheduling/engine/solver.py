@@ -1,7 +1,9 @@
 """Solve a rota in lexicographic stages, pinning each stage's optimum for the stages after it.
 
-Stages: fill, keep (only with ``previous``), max_load, spread, wishes, experience. Each stage
-runs the same ladder, cheapest rung first, and stops at the first rung that proves optimality:
+Stages: fill, keep (only with ``previous``), max_load, spread, then wishes and experience as one
+objective weighted to be exactly lexicographic (pinning the wishes optimum as an equality made the
+experience proof many times slower). max_load has its own bisection over load caps; every other
+stage runs the same ladder, cheapest rung first, stopping at the first that proves optimality:
 
 1. the best rota so far already meets the LP relaxation's bound (GLOP, milliseconds);
 2. the LP optimum is itself integral, or rounds to a feasible rota meeting the bound;
@@ -16,12 +18,13 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
 from .candidates import candidates_for
 from .greedy import greedy_assign
-from .model import Holders, Objective, RotaModel
+from .model import Holders, Objective, RotaModel, lexicographic
 from .problem import Problem
 from .relaxation import lower_bound, relax, satisfies
 from .search import flatten
@@ -79,6 +82,7 @@ class _Run:
         *,
         positive: bool = False,
         stop: _StopAt | None = None,
+        workers: int | None = None,
     ) -> tuple[int, Holders | None, float]:
         """Solve model with a share of the remaining time; return status, holders and bound.
 
@@ -86,7 +90,7 @@ class _Run:
         needs); with stop, as soon as a solution reaches its target.
         """
         solver = cp_model.CpSolver()
-        solver.parameters.num_workers = self.workers
+        solver.parameters.num_workers = min(workers or self.workers, self.workers)
         solver.parameters.max_time_in_seconds = max(self.remaining() * share, 0.001)
         if positive:
             solver.best_bound_callback = lambda bound: bound > 0 and solver.stop_search()
@@ -95,11 +99,11 @@ class _Run:
             return result, None, solver.best_objective_bound
         return result, self._read(solver.boolean_value), solver.best_objective_bound
 
-    def _read(self, value_of: object) -> Holders:
+    def _read(self, value_of: Callable[[cp_model.IntVar], object]) -> Holders:
         """Return holders from a function giving each x variable's value."""
         found: Holders = [None] * len(self.problem.slots)
         for (s, p), var in self.rota.x.items():
-            if value_of(var):  # type: ignore[operator]
+            if value_of(var):
                 found[s] = p
         return found
 
@@ -126,7 +130,8 @@ class _Run:
         status, value = self._optimise(objective, share)
         self.rota.model.clear_objective()
         self.pin(objective, status, value)
-        self.log(objective.name, status, value * objective.scale, started)
+        for part in objective.parts or (objective,):
+            self.log(part.name, status, part.value_of(self.best) * part.scale, started)
 
     def _optimise(self, objective: Objective, share: float) -> tuple[str, int]:
         """Run the ladder of the module docstring; return status and the value reached."""
@@ -153,8 +158,8 @@ class _Run:
         else:
             model.minimize(objective.expr)
         target, values = None, None
-        relaxed = relax(model)
-        if relaxed is not None:
+        relaxed = relax(model, self.remaining())
+        if relaxed is not None and math.isfinite(relaxed[0]):
             bound, values = relaxed
             # CP-SAT stores a maximisation negated; every objective here is integral.
             target = math.floor(-bound) if maximize else math.ceil(bound)
@@ -183,11 +188,17 @@ class _Run:
                     break
             hints = objective.hints(self.best) if objective.hints else []
         self.hint(model, hints)
+        # After the neighbourhood search what is usually left is proving the bound, which one
+        # LP-driven worker does as fast as two and far better on a busy machine.
         result, found, _ = self.run(
-            model, share, stop=None if target is None else _StopAt(target, maximize)
+            model,
+            share,
+            stop=None if target is None else _StopAt(target, maximize),
+            workers=1 if values is not None else None,
         )
         adopt(found)
-        return ("optimal" if result == cp_model.OPTIMAL or reached(current, target) else "feasible"), current
+        proven = result == cp_model.OPTIMAL or reached(current, target)
+        return ("optimal" if proven else "feasible"), current
 
     def _radii(self) -> list[int]:
         """Return growing neighbourhood radii (seconds) around fractional LP seats."""
@@ -201,9 +212,7 @@ class _Run:
     def _settled_by(self, values: list[float], radius: int) -> list[cp_model.IntVar]:
         """Return x variables at 1 in the LP, away from any seat the LP leaves fractional."""
         slots = self.problem.slots
-        loose = {
-            s for (s, _), var in self.rota.x.items() if 1e-6 < values[var.index] < 1 - 1e-6
-        }
+        loose = {s for (s, _), var in self.rota.x.items() if 1e-6 < values[var.index] < 1 - 1e-6}
         spans = sorted((slots[s].start_ts - radius, slots[s].end_ts + radius) for s in loose)
         result = []
         for (s, _), var in self.rota.x.items():
@@ -233,11 +242,11 @@ class _Run:
         lower = max([*fixed, math.ceil(filled * smallest / len(staffed)) if staffed else 0])
         # The LP relaxation refutes most caps in milliseconds; bisect with it first.
         high = upper
-        while lower < high:
+        while lower < high and self.remaining() > 0:
             cap = (lower + high) // 2
             trial = rota.model.clone()
             trial.minimize(rota.excess(trial, cap))
-            bound = lower_bound(trial)
+            bound = lower_bound(trial, self.remaining())
             if bound is not None and bound > 0:
                 lower = cap + 1
             else:
@@ -288,12 +297,11 @@ def solve(
         run.stage(keep, _SHARE)
     run.max_load(_SHARE)
     run.stage(rota.spread(max(rota.unit_load(run.best), default=0)), _SHARE)
-    wishes = rota.wishes()
-    if wishes is not None:
-        run.stage(wishes, _SHARE)
-    experience = rota.experience()
-    if experience is not None:
-        run.stage(experience, 1.0)
+    wishes, experience = rota.wishes(), rota.experience()
+    if wishes is not None and experience is not None:
+        run.stage(lexicographic(wishes, experience), 1.0)
+    elif wishes is not None or experience is not None:
+        run.stage(wishes or experience, 1.0)  # type: ignore[arg-type]
     assignments = {
         slot.id: None if run.best[slot.index] is None else problem.people[run.best[slot.index]].id
         for slot in problem.slots
