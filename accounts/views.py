@@ -6,10 +6,9 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import services
 from accounts.access import (
@@ -32,12 +31,11 @@ from accounts.models import Invitation, Membership
 
 
 @login_required
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Show my teams, my profile status and the panels the apps contribute."""
     memberships = list(
-        Membership.objects.filter(user=request.user)
-        .select_related("team")
-        .order_by("team__name")
+        Membership.objects.filter(user=request.user).select_related("team").order_by("team__name")
     )
     context = {
         "memberships": memberships,
@@ -66,16 +64,21 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Profile saved.")
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form, "has_mfa": has_mfa(request.user)})
+    return render(
+        request, "accounts/profile.html", {"form": form, "has_mfa": has_mfa(request.user)}
+    )
 
 
 @login_required
+@require_safe
 def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Show the team: members, roles, escalation contacts; manager actions for managers."""
     membership = membership_or_404(request.user, slug)
     team = membership.team
     members = list(
-        Membership.objects.filter(team=team).select_related("user").order_by("-role", "user__display_name")
+        Membership.objects.filter(team=team)
+        .select_related("user")
+        .order_by("-role", "user__display_name")
     )
     context = {
         "team": team,
@@ -86,8 +89,9 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if membership.is_manager:
         context["invite_form"] = InviteForm()
         context["invitations"] = list(
-            Invitation.objects.filter(team=team, accepted_at__isnull=True, revoked_at__isnull=True)
-            .select_related("invited_by")
+            Invitation.objects.filter(
+                team=team, accepted_at__isnull=True, revoked_at__isnull=True
+            ).select_related("invited_by")
         )
     return render(request, "teams/detail.html", context)
 
@@ -184,7 +188,9 @@ def team_settings(request: HttpRequest, slug: str) -> HttpResponse:
         ]
         try:
             services.update_team_settings(
-                team=team, by=request.user, **{f: settings_form.cleaned_data[f] for f in settings_form.changed_data}
+                team=team,
+                by=request.user,
+                **{f: settings_form.cleaned_data[f] for f in settings_form.changed_data},
             )
         except ValidationError as error:
             settings_form.add_error(None, error)

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import manager_membership_or_403, membership_or_404
 from accounts.models import Membership
@@ -44,6 +44,7 @@ def _back(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def team(request: HttpRequest, slug: str) -> HttpResponse:
     """Show my status in the team; managers also get the matrix, the queue and the definitions."""
     membership = membership_or_404(request.user, slug)
@@ -237,6 +238,7 @@ def decide(request: HttpRequest, slug: str, completion_id: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def evidence_file(request: HttpRequest, slug: str, completion_id: int) -> FileResponse:
     """Send an uploaded file to its owner or a manager of the team; 404 for anyone else."""
     membership = membership_or_404(request.user, slug)

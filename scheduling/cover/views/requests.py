@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import manager_membership_or_403, membership_or_404
 from accounts.models import AuditEntry, Membership
@@ -69,6 +69,7 @@ def cant_make_it(request: HttpRequest, slug: str, seat_id: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def request_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Show a request: the seat, its state, the ranked candidates (managers) and its history."""
     membership, cover = member_request_or_404(request.user, slug, pk)
@@ -155,6 +156,7 @@ def assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def team_requests(request: HttpRequest, slug: str) -> HttpResponse:
     """List the team's cover requests: active first, then the recent ones."""
     membership = membership_or_404(request.user, slug)

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import manager_membership_or_403
 from accounts.models import Membership
@@ -86,6 +86,7 @@ def _range_form(request: HttpRequest, team) -> RangeForm:
 
 
 @login_required
+@require_safe
 def report(request: HttpRequest, slug: str) -> HttpResponse:
     """Show shifts, hours and load per person over a range, with the fairness chart."""
     membership = manager_membership_or_403(request.user, slug)
@@ -109,6 +110,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """Download the report's rows, with a totals row, as CSV."""
     membership = manager_membership_or_403(request.user, slug)
@@ -132,6 +134,7 @@ def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     """List who did what to which object in the team, filtered by person, action and date."""
     membership = manager_membership_or_403(request.user, slug)

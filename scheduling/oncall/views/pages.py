@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import membership_or_404
 from accounts.models import Membership
@@ -24,6 +24,7 @@ PAST_PER_PAGE = 10
 
 
 @login_required
+@require_safe
 def my_shifts(request: HttpRequest) -> HttpResponse:
     """List my current, upcoming and past shifts with partners, notes, covers and contacts."""
     now = timezone.now()
@@ -59,6 +60,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def now_team(request: HttpRequest, slug: str) -> HttpResponse:
     """Show who is on call now for the team, the next handoff and open cover requests."""
     membership = membership_or_404(request.user, slug)
@@ -76,6 +78,7 @@ def now_team(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def now_all(request: HttpRequest) -> HttpResponse:
     """Show who is on call now in each of my teams."""
     memberships = list(

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import manager_membership_or_403, membership_or_404
 from scheduling.rotas import calendar, services
@@ -65,6 +65,7 @@ def periods(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def period(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Show the period calendar: availability, eligibility, seats, seat panel and summary."""
     membership, period = manager_period_or_404(request.user, slug, pk)
@@ -127,6 +128,7 @@ def recommend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def recommendation_status(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
     """Return the latest recommendation's status for the progress display."""
     _, period = manager_period_or_404(request.user, slug, pk)
