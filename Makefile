@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrations-check worker beat bench clean
+.PHONY: help run test lint format migrations-check worker beat bench bench-load clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -44,8 +44,12 @@ worker: $(STAMP) ## Run a Celery worker (needs REDIS_URL)
 beat: $(STAMP) ## Run Celery beat (needs REDIS_URL)
 	$(BIN)/celery -A rota beat --loglevel INFO
 
-bench: $(STAMP) ## Run the benchmarks in bench/
+bench: $(STAMP) ## Run the engine and feed benchmarks (bench/engine.py, bench/feeds.py)
 	$(BIN)/python -m bench.engine
+	$(BIN)/python bench/feeds.py
+
+bench-load: $(STAMP) ## Load-test gunicorn with 200 people in 10 teams (needs PostgreSQL)
+	$(BIN)/python -m bench.load --clients 20 --seconds 20
 
 clean: ## Remove the virtualenv, local database and test output
 	rm -rf $(VENV) var test-results

@@ -49,10 +49,27 @@ def eligible_roles_for_team(
     *, team: Team, dates: Iterable[date]
 ) -> dict[int, dict[date, frozenset[str]]]:
     """Return user_id -> date -> roles for every member, in a constant number of queries."""
-    dates = list(dates)
+    dates = sorted(dates)
     users = [m.user for m in Membership.objects.filter(team=team).select_related("user")]
     standing = load_standing(team=team, users=users)
-    return {user.pk: {day: standing.roles(user.pk, day) for day in dates} for user in users}
+    # Roles change only on a day one of the person's completions starts or ends, so they are
+    # computed once per stretch between such days (the period calendar asks for ~30 days each).
+    edges: dict[int, set[date]] = {user.pk: set() for user in users}
+    for (user_id, _requirement_id), completions in standing.completions.items():
+        for c in completions:
+            edges.setdefault(user_id, set()).update(d for d in (c.valid_from, c.valid_until) if d)
+    result: dict[int, dict[date, frozenset[str]]] = {}
+    for user in users:
+        by_day: dict[date, frozenset[str]] = {}
+        previous: date | None = None
+        roles: frozenset[str] = frozenset()
+        for day in dates:
+            if previous is None or any(previous < edge <= day for edge in edges[user.pk]):
+                roles = standing.roles(user.pk, day)
+            by_day[day] = roles
+            previous = day
+        result[user.pk] = by_day
+    return result
 
 
 # --- managers: defining requirements ----------------------------------------------------------

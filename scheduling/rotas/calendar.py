@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.utils import dateformat
+
 from scheduling.engine import rank_candidates
 from scheduling.engine.rules import can_hold, in_conflict
 from scheduling.rotas import inputs
@@ -23,6 +25,7 @@ class Cell:
     state: str
     eligible: bool
     chips: list[tuple[Seat, str]] = field(default_factory=list)
+    title: str = ""
 
 
 @dataclass
@@ -52,18 +55,26 @@ def grid(pp: PeriodProblem) -> dict[str, Any]:
             )
             by_user_day[(seat.proposed_holder_id, pp.seat_dates[seat.pk])].append((seat, short))
     offered = {s.role for s in pp.seats} - ALWAYS_ELIGIBLE or {"primary"}
+    # Each cell's tooltip is built here with the day formatted once per day: formatting and
+    # looking it up in the template for every cell was close to half of the page's time.
+    labels = {day: dateformat.format(day, "D j M") for day in days}
     rows = []
     for user in pp.members:
         eligibility = pp.eligibility.get(user.pk, {})
-        cells = [
-            Cell(
-                day=day,
-                state=states.get(user.pk, {}).get(day, "unknown"),
-                eligible=bool(offered & set(eligibility.get(day, ALWAYS_ELIGIBLE))),
-                chips=by_user_day.get((user.pk, day), []),
+        cells = []
+        for day in days:
+            state = states.get(user.pk, {}).get(day, "unknown")
+            eligible = bool(offered & set(eligibility.get(day, ALWAYS_ELIGIBLE)))
+            title = f"{user.name}, {labels[day]}: {state}{'' if eligible else ', not eligible'}"
+            cells.append(
+                Cell(
+                    day=day,
+                    state=state,
+                    eligible=eligible,
+                    chips=by_user_day.get((user.pk, day), []),
+                    title=title,
+                )
             )
-            for day in days
-        ]
         rows.append({"user": user, "cells": cells})
     present = {s.role for s in pp.seats}
     legend = [(short, role) for role, short in ROLE_SHORT.items() if role in present]
