@@ -220,17 +220,23 @@ def _open_request(*, requirement: Requirement, user: User, **fields: object) -> 
         if existing is None:
             raise
         return existing
+    _record_request(completion, f"{user.name} asked for {requirement.title}")
+    return completion
+
+
+def _record_request(completion: Completion, summary: str) -> None:
+    """Audit a new request and tell whoever decides it."""
+    requirement = completion.requirement
     audit.record(
         action="requirement.requested",
-        summary=f"{user.name} asked for {requirement.title}",
-        actor=user,
+        summary=summary,
+        actor=completion.user,
         team=requirement.team,
         target=completion,
         requirement_id=requirement.pk,
         kind=requirement.kind,
     )
     notify.request_arrived(completion)
-    return completion
 
 
 @transaction.atomic
@@ -263,16 +269,7 @@ def submit_evidence(
             if upload is not None:
                 completion.evidence_file.save(upload.name, upload, save=False)
             completion.save()
-            audit.record(
-                action="requirement.requested",
-                summary=f"{user.name} sent evidence for {requirement.title}",
-                actor=user,
-                team=requirement.team,
-                target=completion,
-                requirement_id=requirement.pk,
-                kind=requirement.kind,
-            )
-            notify.request_arrived(completion)
+            _record_request(completion, f"{user.name} sent evidence for {requirement.title}")
     except IntegrityError:
         # A concurrent identical submit won: keep its file, drop ours.
         if completion.evidence_file:
