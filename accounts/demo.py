@@ -34,7 +34,12 @@ TEAMS = [
         "name": "Platform (follow the sun)",
         "timezone": "Europe/London",
         "contacts": [
-            ("Dana Whitfield", "Director of platform", "+12125550143", "dana.whitfield@example.com"),
+            (
+                "Dana Whitfield",
+                "Director of platform",
+                "+12125550143",
+                "dana.whitfield@example.com",
+            ),
             ("Platform duty lead", "Escalation desk", "+6562350100", "platform-duty@example.com"),
         ],
         "people": [

@@ -83,7 +83,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Team(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(unique=True)
-    timezone = models.CharField(max_length=64, default="Europe/London", validators=[validate_timezone])
+    timezone = models.CharField(
+        max_length=64, default="Europe/London", validators=[validate_timezone]
+    )
     require_mfa = models.BooleanField(
         "require two-factor authentication",
         default=False,
@@ -142,7 +144,9 @@ class Membership(models.Model):
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "team"], name="one_membership_per_team")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="one_membership_per_team")
+        ]
         ordering = ["team", "user__display_name", "user__email"]
 
     def __str__(self) -> str:
@@ -177,13 +181,19 @@ class Invitation(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > dj_timezone.now()
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > dj_timezone.now()
+        )
 
 
 class AuditEntry(models.Model):
     """Who did what to which object, and when; written by services, never edited."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, null=True, related_name="audit_entries")
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, related_name="audit_entries"
+    )
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     action = models.CharField(max_length=64)
     target_type = models.CharField(max_length=64, blank=True)
@@ -194,7 +204,10 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["team", "-at"]), models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["team", "-at"]),
+            models.Index(fields=["target_type", "target_id"]),
+        ]
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:

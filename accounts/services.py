@@ -97,7 +97,9 @@ def invite(*, team: Team, email: str, role: str, invited_by: User) -> tuple[Invi
 
 def invitation_for_token(token: str) -> Invitation:
     """Return the usable invitation for a token, or raise InvitationInvalid saying why."""
-    invitation = Invitation.objects.select_related("team").filter(token_hash=hash_token(token)).first()
+    invitation = (
+        Invitation.objects.select_related("team").filter(token_hash=hash_token(token)).first()
+    )
     if invitation is None:
         raise InvitationInvalid("unknown")
     if invitation.accepted_at is not None:
@@ -134,7 +136,9 @@ def accept_invitation(
         )
     try:
         with transaction.atomic():
-            membership = Membership.objects.create(user=user, team=invitation.team, role=invitation.role)
+            membership = Membership.objects.create(
+                user=user, team=invitation.team, role=invitation.role
+            )
     except IntegrityError:
         raise AlreadyMember(f"You are already a member of {invitation.team.name}.") from None
     Invitation.objects.filter(pk=invitation.pk).update(accepted_by=user)
@@ -181,7 +185,9 @@ def change_role(*, membership: Membership, role: str, by: User) -> Membership:
     """Make a member an engineer or a manager."""
     if role not in Role.values:
         raise AccountsError(f"Unknown role {role!r}.")
-    membership = Membership.objects.select_for_update().select_related("user", "team").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update().select_related("user", "team").get(pk=membership.pk)
+    )
     if membership.role == role:
         return membership
     if role != Role.MANAGER:
@@ -204,7 +210,9 @@ def change_role(*, membership: Membership, role: str, by: User) -> Membership:
 @transaction.atomic
 def remove_member(*, membership: Membership, by: User) -> None:
     """Remove a person from the team, keeping at least one manager."""
-    membership = Membership.objects.select_for_update().select_related("user", "team").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update().select_related("user", "team").get(pk=membership.pk)
+    )
     _ensure_another_manager(membership)
     audit.record(
         action="member.removed",

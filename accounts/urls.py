@@ -14,6 +14,14 @@ urlpatterns = [
         views.revoke_invitation,
         name="team_revoke_invitation",
     ),
-    path("teams/<slug:slug>/members/<int:member_id>/role/", views.change_role, name="team_change_role"),
-    path("teams/<slug:slug>/members/<int:member_id>/remove/", views.remove_member, name="team_remove_member"),
+    path(
+        "teams/<slug:slug>/members/<int:member_id>/role/",
+        views.change_role,
+        name="team_change_role",
+    ),
+    path(
+        "teams/<slug:slug>/members/<int:member_id>/remove/",
+        views.remove_member,
+        name="team_remove_member",
+    ),
 ]

@@ -31,7 +31,9 @@ def env_bool(name: str, default: bool = False) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no, on/off), not {value!r}.")
+    raise ImproperlyConfigured(
+        f"{name} must be true or false (1/0, yes/no, on/off), not {value!r}."
+    )
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
@@ -114,7 +116,9 @@ def email_from_url(name: str) -> dict[str, object]:
     settings: dict[str, object] = {"EMAIL_BACKEND": backends[parsed.scheme]}
     if parsed.scheme in ("smtp", "smtps"):
         if not parsed.hostname:
-            raise ImproperlyConfigured(f"{name} must name a host, e.g. smtp://mail.example.com:587.")
+            raise ImproperlyConfigured(
+                f"{name} must name a host, e.g. smtp://mail.example.com:587."
+            )
         options = parse_qs(parsed.query)
         settings.update(
             EMAIL_HOST=parsed.hostname,

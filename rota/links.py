@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -25,10 +25,15 @@ class LinkInvalid(Exception):
     """The link cannot be used; reason is tampered, expired, wrong_action, wrong_person or used."""
 
     MESSAGES = {
-        "tampered": "This link is damaged or was changed. Open it again from the original email or calendar entry.",
+        "tampered": (
+            "This link is damaged or was changed. "
+            "Open it again from the original email or calendar entry."
+        ),
         "expired": "This link has expired.",
         "wrong_action": "This link is for something else.",
-        "wrong_person": "This link was sent to someone else. Sign out, or open it from your own email.",
+        "wrong_person": (
+            "This link was sent to someone else. Sign out, or open it from your own email."
+        ),
         "used": "This link has already been used.",
     }
 
@@ -77,7 +82,7 @@ def read_token(token: str, *, action: str | tuple[str, ...], user=None) -> Link:
             action=str(payload["a"]),
             object_id=int(payload["o"]),
             decision=str(payload["d"]),
-            expires_at=datetime.fromtimestamp(int(payload["e"]), tz=timezone.utc),
+            expires_at=datetime.fromtimestamp(int(payload["e"]), tz=UTC),
         )
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise LinkInvalid("tampered") from None
@@ -95,7 +100,9 @@ def consume(link: Link) -> None:
     """Record the link's decision as taken; raise LinkInvalid('used') if it already was."""
     try:
         with transaction.atomic():
-            UsedLink.objects.create(decision=link.decision, user_id=link.user_id, action=link.action)
+            UsedLink.objects.create(
+                decision=link.decision, user_id=link.user_id, action=link.action
+            )
     except IntegrityError:
         raise LinkInvalid("used") from None
 

@@ -189,7 +189,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     # Calendars: apply SeatChanges no worker applied, retry deliveries whose back-off ended.
     "calendars-sweep": {"task": "calendars.tasks.sweep", "schedule": timedelta(minutes=1)},
-    "calendars-refresh": {"task": "calendars.tasks.refresh_upcoming", "schedule": timedelta(hours=6)},
+    "calendars-refresh": {
+        "task": "calendars.tasks.refresh_upcoming",
+        "schedule": timedelta(hours=6),
+    },
     "oncall-shift-reminders": {
         "task": "scheduling.oncall.tasks.send_shift_reminders",
         "schedule": timedelta(minutes=15),

@@ -14,5 +14,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     healthy, checks = health.status()
     body = {"status": "ok" if healthy else "unhealthy", "checks": checks}
     if not healthy:
-        body["failing"] = [name for name, text in checks.items() if not text.startswith(("ok", "eager"))]
+        body["failing"] = [
+            name for name, text in checks.items() if not text.startswith(("ok", "eager"))
+        ]
     return JsonResponse(body, status=200 if healthy else 503)

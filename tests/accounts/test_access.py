@@ -1,4 +1,4 @@
-"""Each persona on each accounts page: member sees, outsider gets 404, engineer gets 403 on manager actions."""
+"""Each persona on each accounts page: member sees, outsider 404, engineer 403 on actions."""
 
 import pytest
 
@@ -39,8 +39,18 @@ def test_manager_sees_every_page(manager_client, url):
 
 def test_engineer_cannot_use_manager_actions(engineer_client, engineer, manager, team):
     member = Membership.objects.get(user=manager, team=team)
-    assert engineer_client.post("/teams/payments/invite/", {"email": "x@example.com", "role": "manager"}).status_code == 403
-    assert engineer_client.post(f"/teams/payments/members/{member.pk}/role/", {"role": "engineer"}).status_code == 403
+    assert (
+        engineer_client.post(
+            "/teams/payments/invite/", {"email": "x@example.com", "role": "manager"}
+        ).status_code
+        == 403
+    )
+    assert (
+        engineer_client.post(
+            f"/teams/payments/members/{member.pk}/role/", {"role": "engineer"}
+        ).status_code
+        == 403
+    )
     assert engineer_client.post(f"/teams/payments/members/{member.pk}/remove/").status_code == 403
     assert not Invitation.objects.exists()
     assert Membership.objects.get(pk=member.pk).role == "manager"
@@ -52,7 +62,9 @@ def test_outsider_cannot_touch_members_of_another_team(outsider_client, engineer
     assert Membership.objects.filter(pk=member.pk).exists()
 
 
-def test_manager_cannot_reach_members_of_another_team_through_their_own(manager_client, outsider, other_team):
+def test_manager_cannot_reach_members_of_another_team_through_their_own(
+    manager_client, outsider, other_team
+):
     foreign = Membership.objects.get(user=outsider, team=other_team)
     response = manager_client.post(f"/teams/payments/members/{foreign.pk}/remove/")
     assert response.status_code == 404

@@ -38,7 +38,11 @@ def test_new_person_accepts_and_gets_an_account(client, manager_client, team):
     assert "Join Payments" in page.content.decode()
     response = client.post(
         f"/invite/{token}/",
-        {"display_name": "Nina New", "password1": "a-long-passphrase-42", "password2": "a-long-passphrase-42"},
+        {
+            "display_name": "Nina New",
+            "password1": "a-long-passphrase-42",
+            "password2": "a-long-passphrase-42",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(email="new.person@example.com")
@@ -57,7 +61,11 @@ def test_get_never_accepts(client, manager_client):
 
 def test_used_invitation_shows_a_clear_page(client, manager_client):
     token = _invite(manager_client)
-    data = {"display_name": "Nina", "password1": "a-long-passphrase-42", "password2": "a-long-passphrase-42"}
+    data = {
+        "display_name": "Nina",
+        "password1": "a-long-passphrase-42",
+        "password2": "a-long-passphrase-42",
+    }
     client.post(f"/invite/{token}/", data)
     other = type(client)()
     response = other.get(f"/invite/{token}/")
@@ -72,7 +80,11 @@ def test_expired_invitation_shows_a_clear_page(client, manager_client):
     with time_machine.travel(timezone.now() + timedelta(days=8)):
         response = client.post(
             f"/invite/{token}/",
-            {"display_name": "Late", "password1": "a-long-passphrase-42", "password2": "a-long-passphrase-42"},
+            {
+                "display_name": "Late",
+                "password1": "a-long-passphrase-42",
+                "password2": "a-long-passphrase-42",
+            },
         )
     assert response.status_code == 410
     assert "expired" in response.content.decode()
@@ -110,14 +122,18 @@ def test_invitation_for_someone_else_is_refused(client_for, manager_client, team
 
 def test_weak_password_is_a_form_error(client, manager_client):
     token = _invite(manager_client)
-    response = client.post(f"/invite/{token}/", {"display_name": "N", "password1": "123", "password2": "123"})
+    response = client.post(
+        f"/invite/{token}/", {"display_name": "N", "password1": "123", "password2": "123"}
+    )
     assert response.status_code == 200
     assert "too short" in response.content.decode()
     assert not User.objects.filter(email="new.person@example.com").exists()
 
 
 def test_inviting_a_member_again_is_refused(manager_client, engineer):
-    response = manager_client.post("/teams/payments/invite/", {"email": engineer.email, "role": "engineer"}, follow=True)
+    response = manager_client.post(
+        "/teams/payments/invite/", {"email": engineer.email, "role": "engineer"}, follow=True
+    )
     assert "already a member" in response.content.decode()
     assert not Invitation.objects.exists()
 

@@ -4,7 +4,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _profile(**overrides):
-    data = {"display_name": "Eddie", "timezone": "America/New_York", "oncall_phone": "+1 (212) 555-0143", "notification_email": ""}
+    data = {
+        "display_name": "Eddie",
+        "timezone": "America/New_York",
+        "oncall_phone": "+1 (212) 555-0143",
+        "notification_email": "",
+    }
     data.update(overrides)
     return data
 

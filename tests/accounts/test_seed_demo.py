@@ -17,9 +17,19 @@ def _seed() -> str:
 
 def test_seed_demo_is_idempotent_and_prints_logins():
     output = _seed()
-    counts = (User.objects.count(), Team.objects.count(), Membership.objects.count(), EscalationContact.objects.count())
+    counts = (
+        User.objects.count(),
+        Team.objects.count(),
+        Membership.objects.count(),
+        EscalationContact.objects.count(),
+    )
     again = _seed()
-    assert counts == (User.objects.count(), Team.objects.count(), Membership.objects.count(), EscalationContact.objects.count())
+    assert counts == (
+        User.objects.count(),
+        Team.objects.count(),
+        Membership.objects.count(),
+        EscalationContact.objects.count(),
+    )
     assert "maya@example.com" in output and DEMO_PASSWORD in output
     assert output.splitlines()[-1] == again.splitlines()[-1]
 
@@ -38,7 +48,9 @@ def test_demo_has_two_teams_one_follow_the_sun_and_a_manager_each():
 
 def test_demo_manager_can_sign_in(client):
     _seed()
-    response = client.post("/accounts/login/", {"login": "maya@example.com", "password": DEMO_PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": "maya@example.com", "password": DEMO_PASSWORD}
+    )
     assert response.status_code == 302
     assert client.get("/teams/payments/").status_code == 200
 

@@ -15,7 +15,9 @@ def test_manager_changes_a_role(manager_client, engineer, team, manager):
 
 def test_last_manager_cannot_step_down_or_be_removed(manager_client, manager, team):
     member = Membership.objects.get(user=manager, team=team)
-    response = manager_client.post(f"/teams/payments/members/{member.pk}/role/", {"role": "engineer"}, follow=True)
+    response = manager_client.post(
+        f"/teams/payments/members/{member.pk}/role/", {"role": "engineer"}, follow=True
+    )
     assert "needs at least one manager" in response.content.decode()
     assert Membership.objects.get(pk=member.pk).role == "manager"
     manager_client.post(f"/teams/payments/members/{member.pk}/remove/")
@@ -43,10 +45,16 @@ def _settings_data(**contacts):
 
 
 def test_escalation_contacts_are_saved_in_order(manager_client, team):
-    data = _settings_data(**{
-        "contacts-0-name": "Second", "contacts-0-phone": "+44 20 7946 0002", "contacts-0-ORDER": "2",
-        "contacts-1-name": "First", "contacts-1-email": "first@example.com", "contacts-1-ORDER": "1",
-    })
+    data = _settings_data(
+        **{
+            "contacts-0-name": "Second",
+            "contacts-0-phone": "+44 20 7946 0002",
+            "contacts-0-ORDER": "2",
+            "contacts-1-name": "First",
+            "contacts-1-email": "first@example.com",
+            "contacts-1-ORDER": "1",
+        }
+    )
     response = manager_client.post("/teams/payments/settings/", data)
     assert response.status_code == 302
     contacts = list(EscalationContact.objects.filter(team=team))
@@ -57,7 +65,9 @@ def test_escalation_contacts_are_saved_in_order(manager_client, team):
 
 
 def test_bad_escalation_phone_is_a_form_error(manager_client, team):
-    data = _settings_data(**{"contacts-0-name": "Bad", "contacts-0-phone": "call me", "contacts-0-ORDER": "1"})
+    data = _settings_data(
+        **{"contacts-0-name": "Bad", "contacts-0-phone": "call me", "contacts-0-ORDER": "1"}
+    )
     response = manager_client.post("/teams/payments/settings/", data)
     assert response.status_code == 200
     assert "international form" in response.content.decode()
@@ -71,7 +81,9 @@ def test_contact_needs_a_way_to_reach_them(manager_client, team):
 
 
 def test_invalid_team_timezone_is_a_form_error(manager_client, team):
-    response = manager_client.post("/teams/payments/settings/", _settings_data(**{"team-timezone": "Mars/Olympus"}))
+    response = manager_client.post(
+        "/teams/payments/settings/", _settings_data(**{"team-timezone": "Mars/Olympus"})
+    )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     team.refresh_from_db()

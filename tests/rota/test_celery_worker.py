@@ -21,8 +21,8 @@ def test_worker_heartbeat_makes_healthz_healthy(celery_worker, redis_url, settin
 
 @pytest.mark.django_db(transaction=True)
 def test_worker_uses_the_test_database(celery_worker):
-    from tests.factories import TeamFactory
     from rota.tasks import count_teams
+    from tests.factories import TeamFactory
 
     TeamFactory.create_batch(3)
     assert count_teams.delay().get(timeout=30) == 3

@@ -15,7 +15,9 @@ def test_string_default_when_unset(monkeypatch):
     assert env.env_str("SOME_NAME", "fallback") == "fallback"
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("yes", True), ("off", False), ("", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("yes", True), ("off", False), ("", False)]
+)
 def test_bool_accepts_common_spellings(monkeypatch, raw, expected):
     monkeypatch.setenv("FLAG", raw)
     assert env.env_bool("FLAG") is expected
@@ -45,14 +47,18 @@ def test_list_splits_on_commas(monkeypatch):
 
 def test_url_must_be_absolute(monkeypatch):
     monkeypatch.setenv("SITE_URL", "rota.example.com")
-    with pytest.raises(ImproperlyConfigured, match="SITE_URL must be an absolute http or https URL"):
+    with pytest.raises(
+        ImproperlyConfigured, match="SITE_URL must be an absolute http or https URL"
+    ):
         env.env_url("SITE_URL")
     monkeypatch.setenv("SITE_URL", "https://rota.example.com/")
     assert env.env_url("SITE_URL") == "https://rota.example.com"
 
 
 def test_database_url_parses_postgres(monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", "postgres://rota:s%40cret@db.internal:5433/rota?sslmode=require")
+    monkeypatch.setenv(
+        "DATABASE_URL", "postgres://rota:s%40cret@db.internal:5433/rota?sslmode=require"
+    )
     config = env.database_from_url("DATABASE_URL", "sqlite:///x")
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("rota", "rota", "s@cret")
@@ -62,7 +68,9 @@ def test_database_url_parses_postgres(monkeypatch):
 
 def test_database_url_rejects_unknown_scheme(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "mysql://db/rota")
-    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL must start with postgres:// or sqlite:///"):
+    with pytest.raises(
+        ImproperlyConfigured, match="DATABASE_URL must start with postgres:// or sqlite:///"
+    ):
         env.database_from_url("DATABASE_URL", "sqlite:///x")
 
 

@@ -11,7 +11,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _token(user, **overrides):
-    values = {"user_id": user.pk, "action": "agree", "object_id": 7, "expires_at": timezone.now() + timedelta(hours=2)}
+    values = {
+        "user_id": user.pk,
+        "action": "agree",
+        "object_id": 7,
+        "expires_at": timezone.now() + timedelta(hours=2),
+    }
     values.update(overrides)
     return links.make_token(**values)
 
@@ -32,7 +37,10 @@ def test_tampered_link_is_refused():
 
 def test_expired_link_is_refused():
     token = _token(UserFactory())
-    with time_machine.travel(timezone.now() + timedelta(hours=3)), pytest.raises(links.LinkInvalid) as error:
+    with (
+        time_machine.travel(timezone.now() + timedelta(hours=3)),
+        pytest.raises(links.LinkInvalid) as error,
+    ):
         links.read_token(token, action="agree")
     assert error.value.reason == "expired"
 

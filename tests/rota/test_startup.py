@@ -18,7 +18,9 @@ PRODUCTION = {
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and not k.startswith("ROTA_")}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in PRODUCTION and not k.startswith("ROTA_")
+    }
     clean.pop("PYTEST_CURRENT_TEST", None)
     clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(

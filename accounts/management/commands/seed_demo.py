@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = "Create or refresh the demo teams, people and data of every app; print the logins."
 
     def handle(self, *args, **options) -> None:
-        # Demo data must not mail anyone: publishing the demo rotas would otherwise send invitations.
+        # Demo data must not mail anyone: publishing the demo rotas would send invitations.
         with (
             override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
             transaction.atomic(),
@@ -29,6 +29,8 @@ class Command(BaseCommand):
                     continue
                 import_module(module_name).seed(self.stdout.write)
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {demo.DEMO_PASSWORD})"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo logins (password for all: {demo.DEMO_PASSWORD})")
+        )
         for email, team, role in demo.logins():
             self.stdout.write(f"  {email:<22} {role:<9} {team}")

@@ -13,7 +13,7 @@ from scheduling.rotas.signals import seat_changed
 
 
 def _announce(changes: list[SeatChange], version: RotaVersion, *, email: bool = True) -> None:
-    """After commit: send seat_changed for each change and, unless told not to, email the people affected."""
+    """After commit: send seat_changed for each change and, if asked, email those affected."""
     from scheduling.rotas import tasks
 
     def send() -> None:
