@@ -15,7 +15,8 @@ def member_seat_or_404(user: User, slug: str, seat_id: int) -> tuple[Membership,
     membership = membership_or_404(user, slug)
     seat = (
         Seat.objects.select_related("shift__period__team", "shift__team", "holder")
-        .filter(shift__team=membership.team, shift__period__version__gt=0, pk=seat_id)
+        .published()
+        .filter(shift__team=membership.team, pk=seat_id)
         .first()
     )
     if seat is None:

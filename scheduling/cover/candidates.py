@@ -29,13 +29,14 @@ def _iso(moment: datetime) -> str:
 def busy_holders(*, team_id: int, starts_at: datetime, ends_at: datetime) -> set[int]:
     """Return the people holding a published seat that overlaps the window (any period)."""
     return set(
-        Seat.objects.filter(
+        Seat.objects.published()
+        .filter(
             shift__team_id=team_id,
-            shift__period__version__gt=0,
             shift__starts_at__lt=ends_at,
             shift__ends_at__gt=starts_at,
             holder__isnull=False,
-        ).values_list("holder_id", flat=True)
+        )
+        .values_list("holder_id", flat=True)
     )
 
 

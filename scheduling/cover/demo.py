@@ -20,9 +20,9 @@ def seed(log) -> None:
         return
     soon = timezone.now() + timedelta(days=3)
     seats = (
-        Seat.objects.filter(
+        Seat.objects.published()
+        .filter(
             shift__team=team,
-            shift__period__version__gt=0,
             shift__starts_at__gt=soon,
             holder__isnull=False,
         )

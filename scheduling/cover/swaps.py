@@ -24,9 +24,9 @@ def _on_commit(task, *args) -> None:
 def swappable_seats(*, seat: Seat, user: User) -> list[Seat]:
     """Return colleagues' future published seats of the same team that could be swapped for mine."""
     return list(
-        Seat.objects.filter(
+        Seat.objects.published()
+        .filter(
             shift__team_id=seat.shift.team_id,
-            shift__period__version__gt=0,
             shift__starts_at__gt=timezone.now(),
             holder__isnull=False,
         )

@@ -11,23 +11,20 @@ from django.db.models import Min, Q
 
 from accounts.models import EscalationContact, Team
 from scheduling.oncall.models import HandoverNote
-from scheduling.rotas.models import ROLES, PeriodState, Seat, Shift
+from scheduling.rotas.models import ROLES, Seat, Shift
 
 # A handover note belongs to the shift(s) that ended last, at most this long before a shift starts.
 HANDOVER_WINDOW = timedelta(hours=12)
 
-PUBLISHED_SHIFT = Q(period__state=PeriodState.PUBLISHED) | Q(period__version__gte=1)
-PUBLISHED_SEAT = Q(shift__period__state=PeriodState.PUBLISHED) | Q(shift__period__version__gte=1)
-
 
 def published_shifts():
     """Return shifts of published periods: only those put anyone on call."""
-    return Shift.objects.filter(PUBLISHED_SHIFT)
+    return Shift.objects.published()
 
 
 def published_seats():
     """Return seats of published periods (the holder, never the draft's proposed holder)."""
-    return Seat.objects.filter(PUBLISHED_SEAT)
+    return Seat.objects.published()
 
 
 @dataclass

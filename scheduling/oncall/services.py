@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -12,6 +11,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.access import is_manager_of
 from accounts.models import Team, User
+from accounts.services import hash_token
 from scheduling.oncall.lookup import HANDOVER_WINDOW, published_seats
 from scheduling.oncall.models import HandoverNote, ReminderPreferences, TeamApiToken
 from scheduling.rotas.models import Shift
@@ -35,11 +35,6 @@ class HandoverClosed(OncallError):
 
 class TokenAlreadyRevoked(OncallError):
     pass
-
-
-def hash_token(raw: str) -> str:
-    """Return the stored form of an API token."""
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def create_api_token(*, team: Team, name: str, by: User) -> tuple[TeamApiToken, str]:

@@ -14,9 +14,9 @@ def shifts_by_day(user: User, first: date, last: date) -> dict[date, list[str]]:
     start = datetime.combine(first, time(0), tzinfo=tz)
     end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz)
     seats = (
-        Seat.objects.filter(
+        Seat.objects.published()
+        .filter(
             holder=user,
-            shift__period__version__gt=0,
             shift__starts_at__lt=end,
             shift__ends_at__gt=start,
         )

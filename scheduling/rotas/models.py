@@ -170,6 +170,10 @@ class ShiftQuerySet(models.QuerySet):
         """Shifts in which the user holds a published seat."""
         return self.filter(seats__holder=user).distinct()
 
+    def published(self) -> ShiftQuerySet:
+        """Shifts of periods published at least once: only those put anyone on call."""
+        return self.filter(period__version__gt=0)
+
     def covering(self, moment: datetime) -> ShiftQuerySet:
         """Shifts running at the moment."""
         return self.filter(starts_at__lte=moment, ends_at__gt=moment)
@@ -202,6 +206,10 @@ class Shift(models.Model):
 
 
 class SeatQuerySet(models.QuerySet):
+    def published(self) -> SeatQuerySet:
+        """Seats of periods published at least once (holders, never draft proposals)."""
+        return self.filter(shift__period__version__gt=0)
+
     def completed(self) -> SeatQuerySet:
         """Seats whose shift has ended (the holder's experience)."""
         return self.filter(shift__ends_at__lte=timezone.now(), holder__isnull=False)

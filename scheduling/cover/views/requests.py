@@ -172,9 +172,9 @@ def team_requests(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "settings": CoverSettings.for_team(membership.team),
         "my_seats": list(
-            Seat.objects.filter(
+            Seat.objects.published()
+            .filter(
                 shift__team=membership.team,
-                shift__period__version__gt=0,
                 shift__ends_at__gt=timezone.now(),
                 holder=request.user,
             )

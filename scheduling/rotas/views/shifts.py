@@ -26,9 +26,3 @@ def shift(request: HttpRequest, pk: int) -> HttpResponse:
         "contacts": list(shift.team.escalation_contacts.all()),
     }
     return render(request, "rotas/shift.html", context)
-
-
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()
