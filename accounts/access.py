@@ -46,4 +46,4 @@ def team_invitation_or_404(team: Team, invitation_id: int) -> Invitation:
 
 def is_manager_of(user: User, team: Team) -> bool:
     """Tell whether the user manages the team."""
-    return Membership.objects.filter(user=user, team=team, role="manager").exists()
+    return Membership.objects.managers().filter(user=user, team=team).exists()

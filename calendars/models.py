@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Team, User
-from rota import uids
 from rota.crypto import EncryptedTextField
 
 KEEP_CANCELLED = timedelta(days=30)
@@ -212,8 +211,3 @@ class PushTarget(models.Model):
     @property
     def is_broken(self) -> bool:
         return self.state == PushState.BROKEN
-
-
-def site_host() -> str:
-    """Return the host part of SITE_URL, the domain of our UIDs."""
-    return uids.site_host()
