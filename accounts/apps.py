@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Accounts and teams"
+
+    def ready(self) -> None:
+        """Renew a team's stamp when its people, members or contacts change."""
+        from allauth.mfa.models import Authenticator
+
+        from accounts import stamps
+        from accounts.models import EscalationContact, Membership, Team, User
+
+        stamps.watch(Team, lambda team: [team.pk])
+        stamps.watch(User, lambda user: stamps.teams_of_users([user.pk]))
+        stamps.watch(Membership, stamps.by_team)
+        stamps.watch(EscalationContact, stamps.by_team)
+        stamps.watch(Authenticator, stamps.by_user)  # "has two-factor" is a requirement check

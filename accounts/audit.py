@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 
+from accounts import stamps
 from accounts.models import AuditEntry, Team, User
 
 
@@ -18,7 +19,9 @@ def record(
     target: models.Model | None = None,
     **data: Any,
 ) -> AuditEntry:
-    """Record that actor did action to target."""
+    """Record that actor did action to target, and renew the team's stamp (its pages changed)."""
+    if team is not None:
+        stamps.touch(teams=[team.pk])
     return AuditEntry.objects.create(
         team=team,
         actor=actor if actor is not None and actor.pk else None,

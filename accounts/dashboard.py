@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from accounts import fragments
 
 
 @dataclass
 class Panel:
-    """One box on the dashboard: a template and its context."""
+    """One box on the dashboard: a template, its context, and until when it holds."""
 
     template: str
     context: dict = field(default_factory=dict)
     order: int = 50
+    # The moment the panel may read differently with no data changed (a shift starts, a day ends).
+    until: datetime | None = None
 
 
 def panels_for(request: HttpRequest, memberships: list) -> list[Panel]:
@@ -26,3 +33,33 @@ def panels_for(request: HttpRequest, memberships: list) -> list[Panel]:
         if panel is not None:
             panels.append(panel)
     return sorted(panels, key=lambda panel: panel.order)
+
+
+def rendered_panels(request: HttpRequest, memberships: list) -> str:
+    """Return the panels' HTML, kept until their teams change or a panel's moment passes."""
+    zone = timezone.get_current_timezone_name()
+    html = fragments.cached(
+        f"dashboard:1:{request.user.pk}:{zone}",
+        teams=[m.team_id for m in memberships],
+        build=lambda: _render(request, memberships),
+    )
+    return fragments.with_csrf(html, request)
+
+
+def _render(request: HttpRequest, memberships: list) -> fragments.Part:
+    panels = panels_for(request, memberships)
+    html = "".join(
+        render_to_string(
+            panel.template,
+            {"panel": panel.context, "csrf_token": fragments.CSRF_PLACEHOLDER},
+            request=request,
+        )
+        for panel in panels
+    )
+    return fragments.Part(html, until=fragments.earliest(*(p.until for p in panels)))
+
+
+def next_midnight(tz, now: datetime | None = None) -> datetime:
+    """Return when the next day starts in the zone."""
+    today = (now or timezone.now()).astimezone(tz).date()
+    return datetime.combine(today + timedelta(days=1), time(), tzinfo=tz)

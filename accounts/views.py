@@ -17,7 +17,7 @@ from accounts.access import (
     team_invitation_or_404,
     team_member_or_404,
 )
-from accounts.dashboard import panels_for
+from accounts.dashboard import rendered_panels
 from accounts.forms import (
     AcceptInvitationForm,
     EscalationFormSet,
@@ -41,7 +41,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "memberships": memberships,
         "profile_missing": _profile_missing(request.user),
         "has_mfa": has_mfa(request.user),
-        "panels": panels_for(request, memberships),
+        "panels_html": rendered_panels(request, memberships),
     }
     return render(request, "accounts/dashboard.html", context)
 

@@ -211,13 +211,25 @@ HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 120, minimum=10
 ROTA_SOLVE_SECONDS = env_int("ROTA_SOLVE_SECONDS", 10, minimum=1)
 ROTA_SOLVE_WORKERS = env_int("ROTA_SOLVE_WORKERS", 2, minimum=1)
 
+# The cache holds sign-in rate limits, team stamps and rendered page parts. It must be shared by
+# every web and worker process (Redis): a per-process cache would miss other processes' writes.
+CACHE_URL = env_url("CACHE_URL", "" if TESTING else REDIS_URL, schemes=("redis", "rediss"))
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL and not TESTING
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Keep rendered page parts (period calendar, dashboard panels, on-call API) until their team
+# changes. On by default with a shared cache, and for one process (tests, `make run`).
+PAGE_CACHE = env_bool("PAGE_CACHE", bool(CACHE_URL) or TESTING or DEBUG)
+# With a shared cache, sessions are read from it and written through to the database.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # Secrets of calendar connections are encrypted with this key (Fernet, derived if unset).
 ENCRYPTION_KEY = env_str("ENCRYPTION_KEY", "")

@@ -28,6 +28,28 @@ def _eager_celery(settings) -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _stamp_guard() -> Iterator[None]:
+    """Start each test with an empty cache; fail it if a write never renewed a team's stamp."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    from accounts import stamps
+    from tests.stamp_guard import StampGuard
+
+    cache.clear()
+    guard = StampGuard()
+    stamps.listeners.append(guard.touched)
+    try:
+        with connection.execute_wrapper(guard):
+            yield
+    finally:
+        stamps.listeners.remove(guard.touched)
+    assert not guard.pending, "writes that did not renew a team stamp: " + "; ".join(
+        dict.fromkeys(guard.pending)
+    )
+
+
 @pytest.fixture
 def team(db):
     return TeamFactory(name="Payments", slug="payments")
@@ -109,9 +131,10 @@ def celery_worker_env() -> dict[str, str]:
 
 @pytest.fixture
 def celery_worker(
-    transactional_db, redis_url, tmp_path, celery_worker_env
+    transactional_db, redis_url, tmp_path, celery_worker_env, settings
 ) -> Iterator[services.CeleryWorker]:
-    """Start a real worker on Redis and route this process's tasks to it."""
+    """Start a real worker on Redis and route this process's tasks to it; share its cache."""
+    from django.core.cache import cache
     from django.db import connection
 
     from rota.celery import app
@@ -120,6 +143,14 @@ def celery_worker(
         connection.vendor == "postgresql",
         "PostgreSQL (set DATABASE_URL) so a worker process can share the test database",
     )
+    # Team stamps the worker renews must reach the pages this process renders.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": services.cache_url_for(redis_url),
+        }
+    }
+    cache.clear()
     worker = services.start_celery_worker(
         database_url=services.database_url_for(connection.settings_dict),
         redis_url=redis_url,

@@ -144,6 +144,11 @@ class CeleryWorker:
                 self.process.kill()
 
 
+def cache_url_for(redis_url: str) -> str:
+    """Return the Redis database the test process and its workers share as their cache."""
+    return redis_url.rsplit("/", 1)[0] + "/14"
+
+
 def start_celery_worker(
     *,
     database_url: str,
@@ -161,6 +166,7 @@ def start_celery_worker(
         "ROTA_TESTING": "1",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
+        "CACHE_URL": cache_url_for(redis_url),
         "CELERY_QUEUE": queue,
         "PYTHONPATH": str(ROOT),
         **(extra_env or {}),

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import audit
+from accounts import audit, stamps
 from accounts.models import User
 from rota import urlguard
 from scheduling.availability import ical
@@ -251,6 +251,7 @@ def import_connection(*, connection: CalendarConnection) -> int:
             consecutive_failures=0,
             blocks_imported=len(blocks),
         )
+        stamps.touch(users=[locked.user_id])
     return len(blocks)
 
 
@@ -266,6 +267,7 @@ def _record_failure(connection: CalendarConnection, message: str, now: datetime)
             last_error_at=now,
             consecutive_failures=failures,
         )
+        stamps.touch(users=[locked.user_id])
         if failures == FAILURES_BEFORE_EMAIL:
             transaction.on_commit(lambda: _email_failing(connection, message))
 

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import audit
+from accounts import audit, stamps
 from accounts.models import Membership, Team, User
 from scheduling.availability.models import (
     AvailabilityDeadline,
@@ -105,6 +105,7 @@ def mark_days(
             for day in days
             if day not in existing
         )
+    stamps.touch(users=[user.pk])
     label = Kind(kind).label.lower() if kind else "unmarked"
     audit.record(
         action="availability.marked",
@@ -153,6 +154,7 @@ def delete_time_range(*, entry: AvailabilityEntry, by: User) -> None:
 def set_block_override(*, block: BusyBlock, overridden: bool, by: User) -> BusyBlock:
     """Say "I can still be on call" during a busy block, or take that back."""
     BusyBlock.objects.filter(pk=block.pk).update(overridden=overridden)
+    stamps.touch(users=[block.user_id])
     block.overridden = overridden
     audit.record(
         action="availability.busy_overridden" if overridden else "availability.busy_counted",
@@ -247,6 +249,8 @@ def send_deadline_reminders(*, today: date | None = None) -> int:
             .exclude(last_reminded_on=today)
             .update(last_reminded_on=today)
         )
+        if claimed:
+            stamps.touch(teams=[deadline.team_id])
         if claimed != 1:
             continue
         confirmed = MonthConfirmation.objects.filter(month=deadline.month).values_list(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.dashboard import Panel
+from accounts.dashboard import Panel, next_midnight
+from accounts.fragments import earliest
 from scheduling.oncall.lookup import published_seats
 from scheduling.oncall.presenters import days_until
 
@@ -24,7 +25,13 @@ def oncall_panel(request: HttpRequest, memberships: list) -> Panel | None:
         .first()
     )
     context: dict = {"seat": seat, "now": False}
+    until = None
     if seat is not None:
+        # "On call now" flips when the shift starts and ends; "in N days" when the day turns.
+        until = earliest(
+            seat.shift.starts_at if seat.shift.starts_at > now else seat.shift.ends_at,
+            next_midnight(user.tz, now),
+        )
         context["now"] = seat.shift.starts_at <= now
         context["days"] = days_until(
             seat.shift.starts_at, timezone.localdate(now, timezone=user.tz), user.tz
@@ -36,4 +43,4 @@ def oncall_panel(request: HttpRequest, memberships: list) -> Panel | None:
             .select_related("holder")
             .order_by("role")
         )
-    return Panel(template="oncall/_panel.html", context=context, order=10)
+    return Panel(template="oncall/_panel.html", context=context, order=10, until=until)

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import stamps
 from accounts.models import Membership, Team, User
 
 # Rota periods do not exist yet: managers hear about eligibility lapsing within this many
@@ -165,9 +166,9 @@ def _claim(completion, field: str) -> bool:
     """Mark a warning as sent, race-free; False when another run already sent it."""
     from scheduling.requirements.models import Completion
 
-    return (
-        Completion.objects.filter(pk=completion.pk, **{f"{field}__isnull": True}).update(
-            **{field: timezone.now()}
-        )
-        == 1
+    claimed = Completion.objects.filter(pk=completion.pk, **{f"{field}__isnull": True}).update(
+        **{field: timezone.now()}
     )
+    if claimed:
+        stamps.touch(users=[completion.user_id])
+    return claimed == 1

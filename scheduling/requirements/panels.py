@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from accounts.dashboard import Panel
+from accounts.dashboard import Panel, next_midnight
+from accounts.fragments import earliest
 from scheduling.requirements.forms import EvidenceForm
 from scheduling.requirements.presenters import approval_queue, person_status
 
@@ -29,4 +30,5 @@ def ready_panel(request: HttpRequest, memberships: list) -> Panel | None:
             "next": request.get_full_path(),
         },
         order=20,
+        until=earliest(*(next_midnight(m.team.tz) for m in memberships)),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from scheduling.oncall import services
 from tests.factories import MembershipFactory
 from tests.oncall.factories import PeriodFactory
 
@@ -21,3 +22,9 @@ def partner(team):
         user__display_name="Pat Partner",
         user__oncall_phone="+447700900555",
     ).user
+
+
+@pytest.fixture
+def token(team, manager) -> str:
+    """A raw API token of the persona team."""
+    return services.create_api_token(team=team, name="Alertmanager", by=manager)[1]

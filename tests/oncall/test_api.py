@@ -15,11 +15,6 @@ URL = "/api/teams/payments/oncall"
 
 
 @pytest.fixture
-def token(team, manager) -> str:
-    return services.create_api_token(team=team, name="Alertmanager", by=manager)[1]
-
-
-@pytest.fixture
 def dst_rota(period, engineer, partner):
     """Two daily 09:00 (Europe/London) shifts around the spring change of 29 March 2026."""
     saturday = make_shift(

@@ -49,3 +49,28 @@ def test_check_deploy_is_clean_with_production_variables():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues" in result.stdout
+
+
+def test_a_cache_url_that_is_not_redis_names_the_variable():
+    result = _manage("check", **{**PRODUCTION, "CACHE_URL": "memcached://cache:11211"})
+    assert result.returncode != 0
+    assert "CACHE_URL" in result.stderr
+
+
+def test_production_shares_redis_for_cache_sessions_and_page_parts():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.CACHES['default']['BACKEND'], s.CACHES['default'].get('LOCATION'), "
+        "s.SESSION_ENGINE, s.PAGE_CACHE)"
+    )
+    result = _manage("shell", "--no-imports", "-c", code, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://redis.internal:6379/0",
+        "django.contrib.sessions.backends.cached_db",
+        "True",
+    ]
+    alone = _manage("shell", "--no-imports", "-c", code, **{**PRODUCTION, "REDIS_URL": ""})
+    # One process's memory is no shared cache: nothing is kept between requests' teams.
+    assert alone.stdout.split()[-2:] == ["django.contrib.sessions.backends.db", "False"]

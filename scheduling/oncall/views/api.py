@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
+from accounts import fragments
 from scheduling.oncall import services
 from scheduling.oncall.lookup import on_call
 
@@ -60,30 +61,42 @@ def oncall(request: HttpRequest, slug: str) -> JsonResponse:
         # Never confirm that another team exists to a token that is not its own.
         return _error(404, "No such team.")
     team = token.team
+    now = timezone.now()
     try:
-        at = _parse_at(request.GET["at"], team.tz) if request.GET.get("at") else timezone.now()
+        at = _parse_at(request.GET["at"], team.tz) if request.GET.get("at") else None
     except ValueError:
         return _error(400, "at must be an ISO 8601 time, e.g. 2026-03-29T01:30:00Z.")
+    if at is None:
+        # "Now" is asked for far more often than it changes: keep the answer until a shift
+        # starts or ends, or anything in the team changes (its stamp).
+        body = fragments.cached(
+            f"oncall-api:1:{team.pk}", teams=[team.pk], build=lambda: _state(team, now), now=now
+        )
+    else:
+        body = _state(team, at).value
+    return JsonResponse(
+        {**body, "at": (at or now).astimezone(UTC).isoformat().replace("+00:00", "Z")}
+    )
+
+
+def _state(team, at: datetime) -> fragments.Part:
+    """Return the team's on-call answer at the moment, valid until the next shift boundary."""
     state = on_call(team, at, with_notes=False)
     roles: dict[str, list[dict]] = {}
     for role, seats in state.by_role:
         roles[role] = [_person(seat) for seat in seats if seat.holder_id]
     handoff = state.next_handoff
-    return JsonResponse(
-        {
-            "team": {"slug": team.slug, "name": team.name, "timezone": team.timezone},
-            "at": at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-            "oncall": {role: roles.get(role, []) for role in ("primary", "secondary", "shadow")},
-            "next_handoff": handoff.isoformat() if handoff else None,
-            "escalation": [
-                {
-                    "position": i + 1,
-                    "name": c.name,
-                    "role": c.role,
-                    "phone": c.phone,
-                    "email": c.email,
-                }
-                for i, c in enumerate(state.contacts)
-            ],
-        }
+    body = {
+        "team": {"slug": team.slug, "name": team.name, "timezone": team.timezone},
+        "oncall": {role: roles.get(role, []) for role in ("primary", "secondary", "shadow")},
+        "next_handoff": handoff.isoformat() if handoff else None,
+        "escalation": [
+            {"position": i + 1, "name": c.name, "role": c.role, "phone": c.phone, "email": c.email}
+            for i, c in enumerate(state.contacts)
+        ],
+    }
+    until = fragments.earliest(
+        min((seat.shift.ends_at for seat in state.seats), default=None),
+        state.next_seats[0].shift.starts_at if state.next_seats else None,
     )
+    return fragments.Part(body, until=until)

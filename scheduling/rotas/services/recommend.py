@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import audit
+from accounts import audit, stamps
 from accounts.models import User
 from scheduling.engine import solution_to_dict, solve
 from scheduling.rotas import problem as problem_builder
@@ -68,6 +68,7 @@ def run_recommendation(*, recommendation_id: int) -> Recommendation | None:
         pk=recommendation_id
     )
     period = recommendation.period
+    stamps.touch(teams=[period.team_id])  # the page shows the run as running
     try:
         pp = problem_builder.build(period)
         solution = solve(
@@ -80,6 +81,7 @@ def run_recommendation(*, recommendation_id: int) -> Recommendation | None:
         Recommendation.objects.filter(pk=recommendation_id).update(
             status=Recommendation.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
         )
+        stamps.touch(teams=[period.team_id])
         return recommendation
     with transaction.atomic():
         period = RotaPeriod.objects.select_for_update().get(pk=period.pk)
@@ -89,6 +91,7 @@ def run_recommendation(*, recommendation_id: int) -> Recommendation | None:
                 result["assignments"].get(str(seat.pk))
             )
         Seat.objects.bulk_update(seats, ["proposed_holder"])
+        stamps.touch(teams=[period.team_id])
         if period.state in (PeriodState.DRAFT, PeriodState.COLLECTING):
             period.state = PeriodState.RECOMMENDED
             period.save(update_fields=["state"])

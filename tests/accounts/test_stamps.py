@@ -1,0 +1,82 @@
+"""Team stamps and cached page parts: renewed by writes, kept until a moment, CSRF per request."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from accounts import fragments, stamps
+from accounts.dashboard import next_midnight
+from tests.factories import MembershipFactory
+from tests.oncall.factories import utc
+from tests.requirements.factories import RequirementFactory
+
+
+def test_saving_a_watched_row_renews_only_its_teams_stamp(team, other_team, engineer):
+    mine, theirs = stamps.stamps([team.pk]), stamps.stamps([other_team.pk])
+    engineer.display_name = "Renamed"
+    engineer.save()
+    assert stamps.stamps([team.pk]) != mine
+    assert stamps.stamps([other_team.pk]) == theirs
+
+
+def test_a_cached_part_is_kept_until_its_team_changes_or_its_moment_passes(team):
+    built = []
+
+    def build() -> fragments.Part:
+        built.append(1)
+        return fragments.Part(len(built), until=timezone.now() + timedelta(minutes=5))
+
+    with time_machine.travel(utc(2026, 10, 25, 0, 58), tick=False):
+        assert fragments.cached("x", teams=[team.pk], build=build) == 1
+        assert fragments.cached("x", teams=[team.pk], build=build) == 1
+        stamps.touch(teams=[team.pk])
+        assert fragments.cached("x", teams=[team.pk], build=build) == 2
+    with time_machine.travel(utc(2026, 10, 25, 1, 3), tick=False):  # until was 01:03
+        assert fragments.cached("x", teams=[team.pk], build=build) == 3
+
+
+def test_nothing_is_cached_when_the_page_cache_is_off(team, settings):
+    settings.PAGE_CACHE = False
+    values = iter(range(10))
+    first = fragments.cached("x", teams=[team.pk], build=lambda: fragments.Part(next(values)))
+    second = fragments.cached("x", teams=[team.pk], build=lambda: fragments.Part(next(values)))
+    assert (first, second) == (0, 1)
+
+
+def test_next_midnight_follows_the_zone_across_the_clock_change(team):
+    london = team.tz  # Europe/London: BST ends at 01:00 UTC on 25 October 2026
+    assert next_midnight(london, utc(2026, 10, 24, 12)) == utc(2026, 10, 24, 23)
+    assert next_midnight(london, utc(2026, 10, 25, 12)) == utc(2026, 10, 26, 0)
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_a_cached_dashboard_carries_each_visitors_own_csrf_token(team, engineer):
+    requirement = RequirementFactory(team=team, title="Read the runbook")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    for client in (first, second):
+        client.force_login(engineer)
+    assert "Read the runbook" in first.get("/").content.decode()
+    page = second.get("/").content.decode()  # the panels come from the cache now
+    assert fragments.CSRF_PLACEHOLDER not in page
+    response = second.post(
+        f"/teams/{team.slug}/requirements/{requirement.pk}/attest/",
+        {"csrfmiddlewaretoken": _token(page), "next": "/"},
+    )
+    assert response.status_code == 302
+    assert requirement.completions.filter(user=engineer).exists()
+
+
+def test_the_dashboard_shows_a_new_team_at_once(engineer, other_team):
+    client = Client()
+    client.force_login(engineer)
+    client.get("/")
+    MembershipFactory(team=other_team, user=engineer)
+    assert other_team.name in client.get("/").content.decode()
