@@ -13,12 +13,13 @@ def manager_period_or_404(user: User, slug: str, pk: int) -> tuple[Membership, R
     """Return a period of the team the user manages; 404 for others, 403 for engineers."""
     membership = manager_membership_or_403(user, slug)
     period = (
-        RotaPeriod.objects.select_related("team", "template", "published_by")
-        .filter(team=membership.team, pk=pk)
+        RotaPeriod.objects.select_related("template", "published_by")
+        .filter(team_id=membership.team_id, pk=pk)
         .first()
     )
     if period is None:
         raise Http404("No such rota period.")
+    period.team = membership.team
     return membership, period
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.utils import dateformat
+from django.template.loader import render_to_string
+from django.utils import dateformat, timezone
 
+from accounts import fragments
 from scheduling.engine import rank_candidates
 from scheduling.engine.rules import can_hold, in_conflict
 from scheduling.rotas import inputs
+from scheduling.rotas import problem as problem_builder
 from scheduling.rotas.models import Seat
 from scheduling.rotas.problem import ALWAYS_ELIGIBLE, PeriodProblem, person_id, user_id_of
 from scheduling.rotas.shiftgen import public_holidays
@@ -40,6 +43,56 @@ class PersonLoad:
 
 def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def cached_sections(period) -> dict[str, Any]:
+    """Return the rendered grid, shifts table and summary, rebuilt only when they may differ.
+
+    They change when anything in the team changes (its stamp) and when the team's day turns
+    (eligibility and past shifts are counted as of today); times show in the viewer's zone.
+    """
+    zone = timezone.get_current_timezone_name()
+    return fragments.cached(
+        f"period:2:{period.pk}:{zone}", teams=[period.team_id], build=lambda: _sections(period)
+    )
+
+
+def mark_selected(html: str, seat_pk: int) -> str:
+    """Mark the selected seat's links: the cached parts are the same whichever seat is open."""
+    link = f'href="?seat={seat_pk}#seat-panel"'
+    return html.replace(link, f'{link} aria-current="true"')
+
+
+def _sections(period) -> fragments.Part:
+    pp = problem_builder.build(period)
+    for seat in pp.seats:
+        seat.draft_user = pp.users.get(seat.proposed_holder_id)
+    roles, shift_rows = shifts_table(pp)
+    context = {
+        "team": period.team,
+        "period": period,
+        "grid": grid(pp),
+        "roles": roles,
+        "shift_rows": shift_rows,
+        "summary": summary(pp),
+    }
+    recommendation = period.recommendations.first()
+    if recommendation is not None and recommendation.solution:
+        # The page shows two figures of the solution; the rest is large and stays out of the cache.
+        solution = recommendation.solution
+        recommendation.solution = {k: solution.get(k) for k in ("status", "seconds")}
+    tz = period.team.tz
+    tomorrow = timezone.now().astimezone(tz).date() + timedelta(days=1)
+    return fragments.Part(
+        {
+            "grid": render_to_string("rotas/_grid.html", context),
+            "shifts": render_to_string("rotas/_shifts.html", context),
+            "summary": render_to_string("rotas/_summary.html", context),
+            "pending": sum(1 for s in pp.seats if s.holder_id != s.proposed_holder_id),
+            "recommendation": recommendation,
+        },
+        until=datetime.combine(tomorrow, time(), tzinfo=tz),
+    )
 
 
 def grid(pp: PeriodProblem) -> dict[str, Any]:

@@ -69,35 +69,35 @@ def periods(request: HttpRequest, slug: str) -> HttpResponse:
 def period(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Show the period calendar: availability, eligibility, seats, seat panel and summary."""
     membership, period = manager_period_or_404(request.user, slug, pk)
-    pp = problem_builder.build(period)
-    users = pp.users
-    for seat in pp.seats:
-        seat.draft_user = users.get(seat.proposed_holder_id)
-    roles, shift_rows = calendar.shifts_table(pp)
-    selected = None
-    seat_id = request.GET.get("seat", "")
-    if seat_id.isdigit():
-        selected = next((s for s in pp.seats if s.pk == int(seat_id)), None)
+    sections = calendar.cached_sections(period)
     context = {
         "team": period.team,
         "period": period,
-        "grid": calendar.grid(pp),
-        "roles": roles,
-        "shift_rows": shift_rows,
-        "summary": calendar.summary(pp),
-        "recommendation": period.recommendations.first(),
+        "sections": sections,
+        "recommendation": sections["recommendation"],
         "publish_form": PublishForm(),
-        "pending": sum(1 for s in pp.seats if s.holder_id != s.proposed_holder_id),
+        "pending": sections["pending"],
         "States": PeriodState,
     }
-    if selected is not None:
-        ranked = calendar.candidates(pp, selected)
-        listed = {c["user"].pk for c in ranked}
-        context.update(
-            selected=selected,
-            candidates=ranked,
-            others=[u for u in pp.members if u.pk not in listed],
-        )
+    seat_id = request.GET.get("seat", "")
+    if seat_id.isdigit():
+        pp = problem_builder.build(period)
+        selected = next((s for s in pp.seats if s.pk == int(seat_id)), None)
+        if selected is not None:
+            sections = {
+                **sections,
+                "grid": calendar.mark_selected(sections["grid"], selected.pk),
+                "shifts": calendar.mark_selected(sections["shifts"], selected.pk),
+            }
+            context["sections"] = sections
+            selected.draft_user = pp.users.get(selected.proposed_holder_id)
+            ranked = calendar.candidates(pp, selected)
+            listed = {c["user"].pk for c in ranked}
+            context.update(
+                selected=selected,
+                candidates=ranked,
+                others=[u for u in pp.members if u.pk not in listed],
+            )
     return render(request, "rotas/period.html", context)
 
 
