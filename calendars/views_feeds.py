@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -11,6 +14,7 @@ from django.views.decorators.http import require_safe
 from calendars import feeds
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
+BODY_SECONDS = 60
 
 
 def _respond(
@@ -18,14 +22,22 @@ def _respond(
 ) -> HttpResponse:
     version = feeds.version(entries, token)
     last_modified = int(version.last_modified.timestamp()) if version.last_modified else None
-    etag = f'"{version.etag}"'
+    # The name and the busy choice are part of the text, so they are part of its tag.
+    tag = hashlib.sha256(f"{version.etag}|{name}|{busy}".encode()).hexdigest()[:32]
+    etag = f'"{tag}"'
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return not_modified
-    response = HttpResponse(
-        feeds.render(entries, name=name, now=now, for_team=for_team, busy=busy),
-        content_type=CONTENT_TYPE,
-    )
+
+    # Calendar apps poll: the same text is served for a minute without rendering it again.
+    def body() -> bytes:
+        return feeds.render(entries, name=name, now=now, for_team=for_team, busy=busy)
+
+    try:
+        text = cache.get_or_set(f"feed:{tag}", body, timeout=BODY_SECONDS)
+    except Exception:  # a cache that is down costs a render, never the feed
+        text = body()
+    response = HttpResponse(text, content_type=CONTENT_TYPE)
     response["ETag"] = etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)

@@ -9,6 +9,7 @@ import icalendar
 import pytest
 import recurring_ical_events
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -185,9 +186,11 @@ def test_feed_queries_do_not_grow_with_the_number_of_shifts(
     build(3, today + timedelta(days=1))
     url = feed_url(engineer)
     client.get(url)  # the first read also records that the feed is used
+    cache.clear()  # measure rendering, not the kept text
     with CaptureQueriesContext(connection) as small:
         assert len(events_of(client.get(url))) == 3
     build(30, today + timedelta(days=10))
+    cache.clear()
     with CaptureQueriesContext(connection) as large:
         assert len(events_of(client.get(url))) == 33
     assert len(small.captured_queries) == len(large.captured_queries)
@@ -224,3 +227,20 @@ def test_unknown_personal_token_is_404(client, db):
 def test_feed_only_answers_get_and_head(client, rota, engineer):
     assert client.post(feed_url(engineer)).status_code == 405
     assert client.head(feed_url(engineer)).status_code == 200
+
+
+def test_an_unchanged_feed_is_served_from_the_cache_and_busy_changes_its_tag(
+    client, rota, engineer
+):
+    url = feed_url(engineer)
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as again:
+        second = client.get(url)
+    assert second.content == first.content
+    assert len(again.captured_queries) < 4  # token, version, read mark: nothing rendered
+    # Only the busy choice changes (no entry is touched): the tag and the text must follow it.
+    CalendarPreferences.objects.filter(user=engineer).update(show_as_busy=True)
+    third = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert third.status_code == 200
+    assert third["ETag"] != first["ETag"]
+    assert b"TRANSP:OPAQUE" in third.content and b"TRANSP:OPAQUE" not in first.content
