@@ -25,4 +25,5 @@ RUN DEBUG=1 python manage.py collectstatic --noinput && mkdir -p /app/var/media 
 USER rota
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD curl -fsS http://127.0.0.1:8000/healthz || exit 1
-CMD ["gunicorn", "rota.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Worker processes: WEB_CONCURRENCY (gunicorn's own variable), about one per CPU.
+CMD ["gunicorn", "rota.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "4", "--access-logfile", "-"]

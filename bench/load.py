@@ -14,6 +14,7 @@ errors per page; exits 1 on any error, 2 when a page misses the target p95.
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import random
 import secrets
@@ -36,6 +37,7 @@ import requests  # noqa: E402
 
 TARGET_P95_MS = 150.0
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/rota_load"
+DEFAULT_CACHE = "redis://127.0.0.1:6379/13"
 
 
 @dataclass
@@ -43,12 +45,12 @@ class Page:
     """One page under load: its name and how a client's n-th request is made."""
 
     name: str
-    request: Callable[[requests.Session, int], requests.Response]
+    request: Callable[[int], tuple[str, dict[str, str]]]
     timings: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
 
 
-def _environment(database_url: str, port: int) -> dict[str, str]:
+def _environment(database_url: str, port: int, cache_url: str) -> dict[str, str]:
     """Return a production-like environment (DEBUG off, a fresh secret, plain HTTP on loopback)."""
     env = {
         key: value
@@ -68,6 +70,10 @@ def _environment(database_url: str, port: int) -> dict[str, str]:
         EMAIL_URL="locmem://",
         LOG_LEVEL="WARNING",
     )
+    if cache_url:
+        env["CACHE_URL"] = cache_url
+    else:
+        env["PAGE_CACHE"] = "0"  # per-process caches would not see other workers' writes
     return env
 
 
@@ -94,6 +100,20 @@ def _fresh_database(database_url: str) -> str:
     return database_url
 
 
+def _shared_cache(url: str) -> str:
+    """Return the Redis URL for the shared cache, or "" (no page cache) if it is unreachable."""
+    if not url:
+        return ""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        print(f"Redis unreachable at {url} ({error.__class__.__name__}): no page cache")
+        return ""
+    return url
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -112,6 +132,9 @@ def _prepare(env: dict[str, str], *, seed: bool, clients: int, teams: int, peopl
     from bench import scale
 
     if seed:
+        from django.core.cache import cache
+
+        cache.clear()  # stamps and parts of an earlier database must not match this one
         started = time.perf_counter()
         call_command("migrate", verbosity=0)
         print(f"migrated in {time.perf_counter() - started:.0f} s; building {teams} teams…")
@@ -125,12 +148,12 @@ def _prepare(env: dict[str, str], *, seed: bool, clients: int, teams: int, peopl
     return found
 
 
-def _start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+def _start_gunicorn(env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen:
     """Start gunicorn on 127.0.0.1 and wait until /healthz answers."""
     command = [
         sys.executable, "-m", "gunicorn", "rota.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-        "--worker-class", "gthread", "--threads", "4",
+        "--worker-class", "gthread", "--threads", str(threads),
         "--log-level", "warning", "--timeout", "60",
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
@@ -157,29 +180,31 @@ def _stop(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def _pages(base: str, found) -> list[Page]:
+Request = tuple[str, dict[str, str]]  # path and headers
+
+
+def _pages(found) -> list[Page]:
     """The pages a client drives; each request picks the next team's session or token."""
 
-    def get(path: str, **kwargs) -> Callable[[requests.Session], requests.Response]:
-        return lambda http: http.get(base + path, timeout=30, allow_redirects=False, **kwargs)
+    def session(cookie: str) -> dict[str, str]:
+        return {"Cookie": f"sessionid={cookie}"}
 
-    def dashboard(http: requests.Session, n: int) -> requests.Response:
-        cookie = found.engineer_sessions[n % len(found.engineer_sessions)]
-        return get("/", cookies={"sessionid": cookie})(http)
+    def dashboard(n: int) -> Request:
+        return "/", session(found.engineer_sessions[n % len(found.engineer_sessions)])
 
-    def period(http: requests.Session, n: int) -> requests.Response:
+    def period(n: int) -> Request:
         cookie, path = found.manager_periods[n % len(found.manager_periods)]
-        return get(path, cookies={"sessionid": cookie})(http)
+        return path, session(cookie)
 
-    def feed(http: requests.Session, n: int) -> requests.Response:
-        return get(found.feed_paths[n % len(found.feed_paths)])(http)
+    def feed(n: int) -> Request:
+        return found.feed_paths[n % len(found.feed_paths)], {}
 
-    def api(http: requests.Session, n: int) -> requests.Response:
+    def api(n: int) -> Request:
         token, path = found.api_calls[n % len(found.api_calls)]
-        return get(path, headers={"Authorization": f"Bearer {token}"})(http)
+        return path, {"Authorization": f"Bearer {token}"}
 
     return [
-        Page("healthz (ceiling)", lambda http, n: get("/healthz")(http)),
+        Page("healthz (ceiling)", lambda n: ("/healthz", {})),
         Page("dashboard", dashboard),
         Page("period calendar", period),
         Page("ICS feed", feed),
@@ -188,9 +213,20 @@ def _pages(base: str, found) -> list[Page]:
 
 
 def _drive(
-    page: Page, *, clients: int, seconds: float, max_requests: int, warmup: float, think: float
+    page: Page,
+    *,
+    port: int,
+    clients: int,
+    seconds: float,
+    max_requests: int,
+    warmup: float,
+    think: float,
 ) -> float:
-    """Run clients in threads against one page until the time or the request budget runs out."""
+    """Run clients in threads against one page until the time or the request budget runs out.
+
+    Each client keeps one HTTP/1.1 connection (http.client: far less CPU per request than a
+    full HTTP library, which matters when the clients share the server's two cores).
+    """
     lock = threading.Lock()
     issued = 0
     start = time.monotonic()
@@ -198,20 +234,24 @@ def _drive(
 
     def client(number: int) -> None:
         nonlocal issued
-        http = requests.Session()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         rng = random.Random(number)
         n = number
         while time.monotonic() < stop_at:
             with lock:
                 if issued >= max_requests:
-                    return
+                    break
                 issued += 1
+            path, headers = page.request(n)
             began = time.monotonic()
             try:
-                response = page.request(http, n)
-                error = None if response.status_code == 200 else f"HTTP {response.status_code}"
-            except requests.RequestException as exc:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                error = None if response.status == 200 else f"HTTP {response.status}"
+            except (OSError, http.client.HTTPException) as exc:
                 error = exc.__class__.__name__
+                conn.close()  # the next request opens a new connection
             ended = time.monotonic()
             n += clients
             if think:
@@ -224,6 +264,7 @@ def _drive(
                     page.errors[error] = page.errors.get(error, 0) + 1
                 else:
                     page.timings.append((ended - began) * 1000)
+        conn.close()
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     for thread in threads:
@@ -231,6 +272,27 @@ def _drive(
     for thread in threads:
         thread.join()
     return time.monotonic() - start - warmup
+
+
+class Invalidator(threading.Thread):
+    """Renew random teams' stamps at a steady rate, as writes in those teams would."""
+
+    def __init__(self, per_second: float) -> None:
+        super().__init__(daemon=True)
+        self.per_second = per_second
+        self.done = threading.Event()
+        self.count = 0
+
+    def run(self) -> None:
+        from accounts import stamps
+        from accounts.models import Team
+        from bench.scale import PREFIX
+
+        teams = list(Team.objects.filter(slug__startswith=PREFIX).values_list("pk", flat=True))
+        rng = random.Random(0)
+        while not self.done.wait(1 / self.per_second):
+            stamps.touch(teams=[rng.choice(teams)])
+            self.count += 1
 
 
 def _percentile(sorted_ms: list[float], share: float) -> float:
@@ -269,40 +331,60 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients per page")
     parser.add_argument("--seconds", type=float, default=20, help="measured seconds per page")
-    parser.add_argument("--max-requests", type=int, default=20000, help="request budget per page")
+    parser.add_argument("--max-requests", type=int, default=50000, help="request budget per page")
     parser.add_argument("--warmup", type=float, default=2, help="unmeasured seconds per page")
     parser.add_argument(
         "--think", type=float, default=0, help="mean pause in seconds between a client's requests"
     )
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 2, help="gunicorn worker processes"
+    )
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument(
         "--database-url", default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE)
     )
     parser.add_argument("--teams", type=int, default=10)
     parser.add_argument("--people", type=int, default=20, help="people per team")
     parser.add_argument("--reuse", action="store_true", help="keep the last run's database")
+    parser.add_argument(
+        "--cache-url",
+        default=os.environ.get("LOAD_CACHE_URL", DEFAULT_CACHE),
+        help='shared Redis cache of the web workers ("" runs without the page cache)',
+    )
     parser.add_argument("--only", default="", help="comma-separated page names to drive")
+    parser.add_argument(
+        "--invalidate",
+        type=float,
+        default=0,
+        help="team stamps renewed per second during the run, as writes in the teams would",
+    )
     args = parser.parse_args(argv)
 
     database_url = args.database_url if args.reuse else _fresh_database(args.database_url)
     port = _free_port()
-    env = _environment(database_url, port)
+    env = _environment(database_url, port, _shared_cache(args.cache_url))
     found = _prepare(
         env, seed=not args.reuse, clients=args.clients, teams=args.teams, people=args.people
     )
-    server = _start_gunicorn(env, port, args.workers)
+    server = _start_gunicorn(env, port, args.workers, args.threads)
     rows = []
+    invalidator = Invalidator(args.invalidate) if args.invalidate else None
+    if invalidator is not None:
+        invalidator.start()
     try:
-        for page in _pages(f"http://127.0.0.1:{port}", found):
+        for page in _pages(found):
             if args.only and not any(part in page.name for part in args.only.split(",")):
                 continue
             print(f"driving {page.name}: {args.clients} clients, {args.seconds:g} s", flush=True)
             elapsed = _drive(
-                page, clients=args.clients, seconds=args.seconds,
+                page, port=port, clients=args.clients, seconds=args.seconds,
                 max_requests=args.max_requests, warmup=args.warmup, think=args.think,
             )  # fmt: skip
             rows.append((page, elapsed))
     finally:
+        if invalidator is not None:
+            invalidator.done.set()
+            print(f"renewed {invalidator.count} team stamps during the run")
         _stop(server)
     ok = _report(rows, args.clients, args.think)
     errors = sum(sum(page.errors.values()) for page, _ in rows)
