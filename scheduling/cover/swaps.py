@@ -11,10 +11,12 @@ from accounts import audit
 from accounts.models import User
 from scheduling.cover.errors import CoverError
 from scheduling.cover.models import SwapOffer, SwapState
-from scheduling.rotas.models import Seat
+from scheduling.rotas import problem as problem_builder
+from scheduling.rotas.models import RotaPeriod, Seat
 from scheduling.rotas.services.changes import reassign_seat, reassign_seats
 from scheduling.rotas.services.errors import RotaError
 from scheduling.rotas.services.periods import describe_seat
+from scheduling.rotas.services.seats import seat_warnings
 
 
 def _on_commit(task, *args) -> None:
@@ -37,6 +39,31 @@ def swappable_seats(*, seat: Seat, user: User) -> list[Seat]:
     )
 
 
+def swap_problems(*, mine: Seat, theirs: Seat) -> list[str]:
+    """Return the rules the swap would break: eligibility for the other's seat, or rest.
+
+    Availability is not checked: each of the two has agreed to the other's shift.
+    """
+    gets = {mine.pk: theirs.holder, theirs.pk: mine.holder}
+    problems: list[str] = []
+    built: dict[int, problem_builder.PeriodProblem] = {}
+    for seat in (mine, theirs):
+        period_id = seat.shift.period_id
+        if period_id not in built:
+            built[period_id] = problem_builder.build(RotaPeriod.objects.get(pk=period_id))
+            for other in built[period_id].seats:
+                if other.pk in gets:  # the rota as it would be after the swap
+                    other.proposed_holder_id = gets[other.pk].pk
+        problems += seat_warnings(built[period_id], seat, gets[seat.pk], availability=False)
+    return problems
+
+
+def _refuse_if_broken(mine: Seat, theirs: Seat) -> None:
+    problems = swap_problems(mine=mine, theirs=theirs)
+    if problems:
+        raise CoverError("This swap would break the team's rules: " + " ".join(problems))
+
+
 def offer_swap(*, from_seat: Seat, to_seat: Seat, by: User, note: str = "") -> SwapOffer:
     """Offer my seat in exchange for a colleague's seat."""
     from scheduling.cover import tasks
@@ -54,6 +81,7 @@ def offer_swap(*, from_seat: Seat, to_seat: Seat, by: User, note: str = "") -> S
         raise CoverError("Pick a colleague's seat in the same team.")
     if min(from_seat.shift.starts_at, to_seat.shift.starts_at) <= now:
         raise CoverError("Both shifts must still be in the future.")
+    _refuse_if_broken(from_seat, to_seat)
     team = from_seat.shift.team
     with transaction.atomic():
         offer = SwapOffer.objects.create(
@@ -102,6 +130,7 @@ def answer_swap(
                 )
             if min(mine.shift.starts_at, theirs.shift.starts_at) <= now:
                 raise CoverError("One of the shifts has started; nothing was swapped.")
+            _refuse_if_broken(mine, theirs)  # the rota may have changed since the offer
             note = f"Swap between {offer.offered_by.name} and {offer.offered_to.name}"
             try:
                 if mine.shift.period_id == theirs.shift.period_id:

@@ -13,6 +13,7 @@ from scheduling.cover import swaps
 from scheduling.cover.errors import CoverError
 from scheduling.cover.models import SwapOffer, SwapState
 from scheduling.rotas.models import RotaVersion, Seat, SeatChange
+from tests.requirements.factories import RequirementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +85,35 @@ def test_only_the_holder_offers_and_only_the_colleague_answers(week, client_for)
     swaps.withdraw_swap(offer=offer, by=week.requester)
     with pytest.raises(CoverError):
         swaps.answer_swap(offer=offer, accept=True, by=week.carol)
+
+
+def test_a_swap_that_leaves_too_little_rest_is_refused(week):
+    # Carol also holds Sunday: taking Eddie's Saturday 24-hour shift leaves her no rest.
+    sunday = week.seat_of(28, "primary")
+    Seat.objects.filter(pk=sunday.pk).update(holder=week.carol, proposed_holder=week.carol)
+    with pytest.raises(CoverError, match="rest rule"):
+        swaps.offer_swap(
+            from_seat=week.seat, to_seat=week.seat_of(30, "primary"), by=week.requester
+        )
+    assert not SwapOffer.objects.exists()
+
+
+def test_giving_away_the_neighbouring_shift_is_no_rest_problem(week):
+    # Eddie holds Saturday; taking Fred's Friday is fine because Fred gets Saturday in return.
+    offer = swaps.offer_swap(
+        from_seat=week.seat, to_seat=week.seat_of(26, "primary"), by=week.requester
+    )
+    swaps.answer_swap(offer=offer, accept=True, by=week.fred)
+    assert Seat.objects.get(pk=week.seat.pk).holder == week.fred
+
+
+def test_an_accept_is_refused_if_the_rota_changed_to_break_a_rule(week, team):
+    offer = swaps.offer_swap(
+        from_seat=week.seat, to_seat=week.seat_of(30, "primary"), by=week.requester
+    )
+    # After the offer, primaries need a certificate Carol does not have.
+    RequirementFactory(team=team, title="Incident commander", applies_to="primary")
+    with pytest.raises(CoverError, match="not eligible for the primary role"):
+        swaps.answer_swap(offer=offer, accept=True, by=week.carol)
+    assert SwapOffer.objects.get().state == SwapState.OPEN
+    assert Seat.objects.get(pk=week.seat.pk).holder == week.requester

@@ -95,7 +95,10 @@ def world(team, manager, engineer, outsider, settings, tmp_path) -> World:
     invitation, invitation_token = accounts.invite(
         team=team, email="new@example.com", role="engineer", invited_by=manager
     )
-    certificate = RequirementFactory(team=team, title="Certificate", kind=Kind.EVIDENCE)
+    # Secondary only: the primaries' swap below must stay allowed (both need the primary role).
+    certificate = RequirementFactory(
+        team=team, title="Certificate", kind=Kind.EVIDENCE, applies_to="secondary"
+    )
     completion = requirements.submit_evidence(
         requirement=certificate,
         user=engineer,

@@ -14,7 +14,9 @@ from scheduling.rotas.services.periods import describe_seat
 from scheduling.rotas.services.publishing import apply_published_edit
 
 
-def seat_warnings(pp: problem_builder.PeriodProblem, seat: Seat, user: User) -> list[str]:
+def seat_warnings(
+    pp: problem_builder.PeriodProblem, seat: Seat, user: User, *, availability: bool = True
+) -> list[str]:
     """Return why the person should not take the seat: ineligible, unavailable, short of rest."""
     tz = pp.period.team.tz
     warnings = []
@@ -28,7 +30,7 @@ def seat_warnings(pp: problem_builder.PeriodProblem, seat: Seat, user: User) -> 
     unavailable = [
         (int(a.timestamp()), int(b.timestamp())) for a, b in (own.unavailable if own else [])
     ]
-    if any_overlap(unavailable, slot.start_ts, slot.end_ts):
+    if availability and any_overlap(unavailable, slot.start_ts, slot.end_ts):
         warnings.append(f"{user.name} is unavailable during this shift.")
     rest = pp.problem.index.rest
     for other in pp.seats:
