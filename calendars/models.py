@@ -184,6 +184,7 @@ class ProcessedChange(models.Model):
 class PushState(models.TextChoices):
     OK = "ok", "Working"
     BROKEN = "broken", "Needs new credentials"
+    REMOVING = "removing", "Removing Rota's events"
 
 
 class PushTarget(models.Model):
@@ -211,3 +212,7 @@ class PushTarget(models.Model):
     @property
     def is_broken(self) -> bool:
         return self.state == PushState.BROKEN
+
+    @property
+    def is_removing(self) -> bool:
+        return self.state == PushState.REMOVING

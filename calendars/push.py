@@ -131,9 +131,37 @@ def push_pending(*, user: User) -> int:
     if not due or not _claim(target, now):
         return 0
     try:
+        if target.is_removing:
+            return _remove(target, due, now)
         return _deliver(target, due, now)
     finally:
         PushTarget.objects.filter(pk=target.pk).update(pushing_until=None)
+
+
+def _remove(target: PushTarget, due: list[Delivery], now: datetime) -> int:
+    """DELETE the events Rota put in the calendar; forget the connection once none is left."""
+    client = client_for(url=target.server_url, username=target.username, password=target.password)
+    removed = 0
+    for index, delivery in enumerate(due):
+        url = _event_url(target, delivery.entry)
+        try:
+            response = _call(lambda url=url: client.delete(url))
+            if response.status >= 400 and response.status not in (404, 410):
+                raise PushError(f"The server refused to delete the event ({response.status}).")
+        except Retryable as error:
+            _postpone(due[index:], str(error), now)
+            _note_error(target, str(error), now)
+            return removed
+        except PushError as error:
+            # Refused (a changed password, a read-only calendar): what is left stays there.
+            log.warning("Stopped removing %s's pushed events: %s", target.user_id, error)
+            Delivery.objects.filter(entry__user_id=target.user_id, channel=Channel.CALDAV).delete()
+            break
+        delivery.delete()
+        removed += 1
+    if not Delivery.objects.filter(entry__user_id=target.user_id, channel=Channel.CALDAV).exists():
+        PushTarget.objects.filter(pk=target.pk, state=PushState.REMOVING).delete()
+    return removed
 
 
 def _deliver(target: PushTarget, due: list[Delivery], now: datetime) -> int:

@@ -169,19 +169,36 @@ def connect_push(
 
 
 @transaction.atomic
-def disconnect_push(*, user: User) -> None:
-    """Stop pushing to the person's CalDAV calendar (events already there stay)."""
-    target = PushTarget.objects.filter(user=user).first()
+def disconnect_push(*, user: User, remove_events: bool = False) -> None:
+    """Stop pushing to the person's CalDAV calendar; optionally delete Rota's events from it.
+
+    Removal runs in the background like any push (retried with back-off while the server is
+    down); the connection is forgotten once the last event is gone.
+    """
+    target = PushTarget.objects.select_for_update().filter(user=user).first()
     if target is None:
         return
-    Delivery.objects.filter(entry__user=user, channel=Channel.CALDAV).delete()
+    deliveries = Delivery.objects.filter(entry__user=user, channel=Channel.CALDAV)
     audit.record(
         action="calendars.push_disconnected",
-        summary=f"{user.name} stopped pushing shifts to {target.calendar_name}",
+        summary=f"{user.name} stopped pushing shifts to {target.calendar_name}"
+        + (" and asked Rota to remove them" if remove_events else ""),
         actor=user,
         target=target,
     )
-    target.delete()
+    if not remove_events:
+        deliveries.delete()
+        target.delete()
+        return
+    # Every event the calendar holds (delivered at least once) is to be deleted; nothing else.
+    deliveries.filter(delivered_sequence__isnull=True).delete()
+    deliveries.update(pending=True, attempts=0, next_attempt_at=timezone.now(), last_error="")
+    target.state = PushState.REMOVING
+    target.save(update_fields=["state"])
+    if not deliveries.exists():
+        target.delete()
+        return
+    transaction.on_commit(lambda: sync.enqueue_deliveries({user.pk}))
 
 
 def held_seat(link: Link) -> Seat:

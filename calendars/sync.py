@@ -18,6 +18,7 @@ from calendars.models import (
     Delivery,
     EntryStatus,
     ProcessedChange,
+    PushState,
     PushTarget,
 )
 from rota.uids import seat_event_uid
@@ -159,9 +160,12 @@ def active_channels(user_ids: Iterable[int]) -> dict[int, set[str]]:
         user_id__in=user_ids, email_invites=True
     ).values_list("user_id", flat=True):
         channels[user_id].add(Channel.EMAIL)
-    for user_id in PushTarget.objects.filter(user_id__in=user_ids).values_list(
-        "user_id", flat=True
-    ):
+    pushed = (
+        PushTarget.objects.filter(user_id__in=user_ids)
+        .exclude(state=PushState.REMOVING)  # a calendar being emptied gets nothing new
+        .values_list("user_id", flat=True)
+    )
+    for user_id in pushed:
         channels[user_id].add(Channel.CALDAV)
     return channels
 

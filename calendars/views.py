@@ -132,9 +132,15 @@ def push_connect(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def push_disconnect(request: HttpRequest) -> HttpResponse:
-    """Stop pushing my shifts over CalDAV."""
-    services.disconnect_push(user=request.user)
-    messages.success(request, "Rota no longer pushes your shifts to that calendar.")
+    """Stop pushing my shifts over CalDAV, removing them from the calendar if asked."""
+    remove = request.POST.get("remove_events") == "1"
+    services.disconnect_push(user=request.user, remove_events=remove)
+    messages.success(
+        request,
+        "Rota no longer pushes your shifts and is removing them from that calendar."
+        if remove
+        else "Rota no longer pushes your shifts to that calendar; the events already there stay.",
+    )
     return redirect("calendars:home")
 
 

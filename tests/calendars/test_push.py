@@ -9,6 +9,7 @@ import pytest
 import requests
 import time_machine
 from django.core import mail
+from django.urls import reverse
 
 from calendars import services, sync
 from calendars.models import Channel, Delivery, PushTarget
@@ -208,3 +209,52 @@ def test_switching_to_another_calendar_pushes_every_shift_again(
     calendar = next(c for c in client.principal().calendars() if c.name == "Work shifts")
     uids = {str(e.icalendar_instance.walk("VEVENT")[0]["uid"]) for e in calendar.events()}
     assert uids == {f"seat-{seats[i].pk}-user-{engineer.pk}@127.0.0.1" for i in (0, 2, 4)}
+
+
+def test_stopping_with_removal_deletes_every_pushed_event_then_forgets_the_connection(
+    radicale, pushed, engineer, manager, reassign, django_capture_on_commit_callbacks
+):
+    (_period, _shifts, seats), newcomer = pushed
+    assert len(read_back(radicale, "alice")) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        services.disconnect_push(user=engineer, remove_events=True)
+    assert read_back(radicale, "alice") == {}
+    assert not PushTarget.objects.filter(user=engineer).exists()
+    assert not Delivery.objects.filter(entry__user=engineer, channel=Channel.CALDAV).exists()
+    assert len(read_back(radicale, "bob")) == 3  # nobody else's calendar is touched
+    # Later changes reach the calendar no more.
+    reassign(seats[1], engineer, manager)
+    assert not Delivery.objects.filter(entry__user=engineer, channel=Channel.CALDAV).exists()
+
+
+def test_stopping_without_removal_leaves_the_events(
+    radicale, pushed, engineer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.disconnect_push(user=engineer, remove_events=False)
+    assert len(read_back(radicale, "alice")) == 3
+    assert not PushTarget.objects.filter(user=engineer).exists()
+
+
+def test_removal_waits_for_a_server_that_is_down_and_shows_as_removing(
+    radicale, pushed, engineer, client_for, django_capture_on_commit_callbacks
+):
+    radicale.stop()
+    client = client_for(engineer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("calendars:push_disconnect"), {"remove_events": "1"})
+    assert response.status_code == 302
+    target = PushTarget.objects.get(user=engineer)
+    assert target.is_removing and "connect" in target.last_error
+    left = Delivery.objects.filter(entry__user=engineer, channel=Channel.CALDAV)
+    assert left.count() == 3 and all(d.pending and d.attempts == 1 for d in left)
+    page = client.get(reverse("calendars:home")).content.decode()
+    assert "Removing" in page and "Events left to remove" in page
+    radicale.start()
+    with (
+        time_machine.travel(datetime.now(UTC) + timedelta(minutes=2)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        sync.sweep()
+    assert read_back(radicale, "alice") == {}
+    assert not PushTarget.objects.filter(user=engineer).exists()
