@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 from datetime import timedelta
 
 import time_machine
@@ -80,3 +82,38 @@ def test_the_dashboard_shows_a_new_team_at_once(engineer, other_team):
     client.get("/")
     MembershipFactory(team=other_team, user=engineer)
     assert other_team.name in client.get("/").content.decode()
+
+
+def test_readers_that_miss_together_wait_for_one_build(team):
+    stamp = stamps.stamps([team.pk])  # created before the threads race for it
+    builds, values = [], []
+
+    def build() -> fragments.Part:
+        builds.append(1)
+        time.sleep(0.3)
+        return fragments.Part("grid")
+
+    def read() -> None:
+        values.append(fragments.cached("grid", teams=[team.pk], build=build))
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert values == ["grid"] * 4
+    assert len(builds) == 1
+    assert stamps.stamps([team.pk]) == stamp
+
+
+def test_a_cache_that_is_down_costs_a_build_not_the_page(team, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    for name in ("get", "get_many", "add", "set", "set_many", "delete"):
+        monkeypatch.setattr(fragments.cache, name, down)
+        monkeypatch.setattr(stamps.cache, name, down)
+    started = time.monotonic()
+    assert fragments.cached("x", teams=[team.pk], build=lambda: fragments.Part(7)) == 7
+    assert time.monotonic() - started < 1  # no waiting on a claim nobody can hold
+    stamps.touch(teams=[team.pk])  # a write still succeeds; the renewal is only logged
