@@ -57,6 +57,27 @@ def cached_sections(period) -> dict[str, Any]:
     )
 
 
+def seat_panel(period, seat_pk: int, sections: dict[str, Any]) -> dict[str, Any]:
+    """Return the context of the open seat's panel, with the seat marked in the sections."""
+    pp = problem_builder.build(period)
+    selected = next((s for s in pp.seats if s.pk == seat_pk), None)
+    if selected is None:
+        return {}
+    selected.draft_user = pp.users.get(selected.proposed_holder_id)
+    ranked = candidates(pp, selected)
+    listed = {c["user"].pk for c in ranked}
+    return {
+        "sections": {
+            **sections,
+            "grid": mark_selected(sections["grid"], selected.pk),
+            "shifts": mark_selected(sections["shifts"], selected.pk),
+        },
+        "selected": selected,
+        "candidates": ranked,
+        "others": [u for u in pp.members if u.pk not in listed],
+    }
+
+
 def mark_selected(html: str, seat_pk: int) -> str:
     """Mark the selected seat's links: the cached parts are the same whichever seat is open."""
     link = f'href="?seat={seat_pk}#seat-panel"'

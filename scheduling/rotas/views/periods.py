@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.access import manager_membership_or_403, membership_or_404
 from scheduling.rotas import calendar, services
-from scheduling.rotas import problem as problem_builder
 from scheduling.rotas.access import manager_period_or_404
 from scheduling.rotas.forms import PeriodForm, PublishForm
 from scheduling.rotas.models import PeriodState, Recommendation, RotaPeriod, RotationTemplate
@@ -81,23 +80,7 @@ def period(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     }
     seat_id = request.GET.get("seat", "")
     if seat_id.isdigit():
-        pp = problem_builder.build(period)
-        selected = next((s for s in pp.seats if s.pk == int(seat_id)), None)
-        if selected is not None:
-            sections = {
-                **sections,
-                "grid": calendar.mark_selected(sections["grid"], selected.pk),
-                "shifts": calendar.mark_selected(sections["shifts"], selected.pk),
-            }
-            context["sections"] = sections
-            selected.draft_user = pp.users.get(selected.proposed_holder_id)
-            ranked = calendar.candidates(pp, selected)
-            listed = {c["user"].pk for c in ranked}
-            context.update(
-                selected=selected,
-                candidates=ranked,
-                others=[u for u in pp.members if u.pk not in listed],
-            )
+        context.update(calendar.seat_panel(period, int(seat_id), sections))
     return render(request, "rotas/period.html", context)
 
 
