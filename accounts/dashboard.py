@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -57,9 +57,3 @@ def _render(request: HttpRequest, memberships: list) -> fragments.Part:
         for panel in panels
     )
     return fragments.Part(html, until=fragments.earliest(*(p.until for p in panels)))
-
-
-def next_midnight(tz, now: datetime | None = None) -> datetime:
-    """Return when the next day starts in the zone."""
-    today = (now or timezone.now()).astimezone(tz).date()
-    return datetime.combine(today + timedelta(days=1), time(), tzinfo=tz)

@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -94,6 +94,12 @@ def with_csrf(html: str, request: HttpRequest) -> str:
     if CSRF_PLACEHOLDER not in html:
         return html
     return html.replace(CSRF_PLACEHOLDER, get_token(request))
+
+
+def next_midnight(tz, now: datetime | None = None) -> datetime:
+    """Return when the next day starts in the zone."""
+    today = (now or timezone.now()).astimezone(tz).date()
+    return datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=tz)
 
 
 def earliest(*moments: datetime | None) -> datetime | None:

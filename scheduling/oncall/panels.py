@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.dashboard import Panel, next_midnight
-from accounts.fragments import earliest
+from accounts.dashboard import Panel
+from accounts.fragments import earliest, next_midnight
 from scheduling.oncall.lookup import published_seats
 from scheduling.oncall.presenters import days_until
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from accounts.dashboard import Panel, next_midnight
-from accounts.fragments import earliest
+from accounts.dashboard import Panel
+from accounts.fragments import earliest, next_midnight
 from scheduling.requirements.forms import EvidenceForm
 from scheduling.requirements.presenters import approval_queue, person_status
 

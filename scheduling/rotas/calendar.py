@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -102,8 +102,6 @@ def _sections(period) -> fragments.Part:
         # The page shows two figures of the solution; the rest is large and stays out of the cache.
         solution = recommendation.solution
         recommendation.solution = {k: solution.get(k) for k in ("status", "seconds")}
-    tz = period.team.tz
-    tomorrow = timezone.now().astimezone(tz).date() + timedelta(days=1)
     return fragments.Part(
         {
             "grid": render_to_string("rotas/_grid.html", context),
@@ -112,7 +110,7 @@ def _sections(period) -> fragments.Part:
             "pending": sum(1 for s in pp.seats if s.holder_id != s.proposed_holder_id),
             "recommendation": recommendation,
         },
-        until=datetime.combine(tomorrow, time(), tzinfo=tz),
+        until=fragments.next_midnight(period.team.tz),
     )
 
 

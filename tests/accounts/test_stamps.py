@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts import fragments, stamps
-from accounts.dashboard import next_midnight
+from accounts.fragments import next_midnight
 from tests.factories import MembershipFactory
 from tests.oncall.factories import utc
 from tests.requirements.factories import RequirementFactory
