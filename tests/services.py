@@ -146,7 +146,8 @@ class CeleryWorker:
 
 def cache_url_for(redis_url: str) -> str:
     """Return the Redis database the test process and its workers share as their cache."""
-    return redis_url.rsplit("/", 1)[0] + "/14"
+    # TEST_CACHE_URL lets parallel runs on one machine keep their caches apart.
+    return os.environ.get("TEST_CACHE_URL") or redis_url.rsplit("/", 1)[0] + "/14"
 
 
 def start_celery_worker(
