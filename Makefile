@@ -27,9 +27,10 @@ run: $(STAMP) ## Migrate a local SQLite file, load the demo and serve on 127.0.0
 test: $(STAMP) ## Run the whole test suite (CI=true makes every real service required)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## Check style with ruff
+lint: $(STAMP) ## Check style (ruff) and the import layers (import-linter, .importlinter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format .

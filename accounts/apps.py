@@ -6,10 +6,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and teams"
 
     def ready(self) -> None:
-        """Renew a team's stamp when its people, members or contacts change."""
+        """Renew a team's stamp when its people, members or contacts change; add the demo."""
         from allauth.mfa.models import Authenticator
 
-        from accounts import stamps
+        from accounts import demo, stamps
         from accounts.models import EscalationContact, Membership, Team, User
 
         stamps.watch(Team, lambda team: [team.pk])
@@ -17,3 +17,4 @@ class AccountsConfig(AppConfig):
         stamps.watch(Membership, stamps.by_team)
         stamps.watch(EscalationContact, stamps.by_team)
         stamps.watch(Authenticator, stamps.by_user)  # "has two-factor" is a requirement check
+        demo.SEEDS.add(demo.seed)

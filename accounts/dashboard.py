@@ -1,17 +1,17 @@
-"""Dashboard panels contributed by the apps, listed in settings.DASHBOARD_PANELS."""
+"""Dashboard panels: apps add a panel function to `PANELS` from their AppConfig.ready()."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from accounts import fragments
+from rota.parts import Parts
 
 
 @dataclass
@@ -25,11 +25,15 @@ class Panel:
     until: datetime | None = None
 
 
+PanelFunction = Callable[[HttpRequest, list], "Panel | None"]
+PANELS: Parts[PanelFunction] = Parts("dashboard panels")
+
+
 def panels_for(request: HttpRequest, memberships: list) -> list[Panel]:
     """Collect the panels each app offers for this person."""
     panels: list[Panel] = []
-    for path in getattr(settings, "DASHBOARD_PANELS", []):
-        panel = import_string(path)(request, memberships)
+    for function in PANELS:
+        panel = function(request, memberships)
         if panel is not None:
             panels.append(panel)
     return sorted(panels, key=lambda panel: panel.order)

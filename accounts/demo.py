@@ -1,12 +1,16 @@
-"""Demo teams and people; later apps add their own demo data in their demo.py."""
+"""Demo teams and people; every app adds its demo.seed to `SEEDS` from its AppConfig.ready()."""
 
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 
 from accounts.models import EscalationContact, Membership, Role, Team, User
+from rota.parts import Parts
 
 DEMO_PASSWORD = "rota-demo-2026"
+
+# seed(log) functions, run by `manage.py seed_demo` in the order the apps start (INSTALLED_APPS).
+SEEDS: Parts = Parts("demo data")
 
 TEAMS = [
     {

@@ -15,32 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import audit
+from accounts.errors import (  # noqa: F401 (callers read them from here too)
+    AccountsError,
+    AlreadyMember,
+    InvitationInvalid,
+    LastManager,
+    WrongAccount,
+)
 from accounts.models import EscalationContact, Invitation, Membership, Role, Team, User
-
-
-class AccountsError(Exception):
-    """A membership change that the rules do not allow."""
-
-
-class AlreadyMember(AccountsError):
-    pass
-
-
-class LastManager(AccountsError):
-    pass
-
-
-class InvitationInvalid(AccountsError):
-    """The invitation link cannot be used; reason is unknown, expired, used or revoked."""
-
-    def __init__(self, reason: str, invitation: Invitation | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.invitation = invitation
-
-
-class WrongAccount(AccountsError):
-    pass
 
 
 def hash_token(token: str) -> str:

@@ -4,19 +4,8 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from accounts.access import manager_membership_or_403, membership_or_404
-from accounts.models import Membership, User
+from accounts.models import User
 from scheduling.availability.models import CalendarConnection, ConnectionKind
-
-
-def team_membership_or_404(user: User, slug: str) -> Membership:
-    """Return the user's membership of the team (its feed is for members only)."""
-    return membership_or_404(user, slug)
-
-
-def team_manager_or_403(user: User, slug: str) -> Membership:
-    """Return the manager's membership; 404 for non-members, 403 for engineers."""
-    return manager_membership_or_403(user, slug)
 
 
 def own_caldav_account_or_404(user: User, connection_id: int) -> CalendarConnection:

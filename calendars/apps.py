@@ -5,5 +5,8 @@ class CalendarsConfig(AppConfig):
     name = "calendars"
 
     def ready(self) -> None:
-        # Listens to scheduling.rotas.signals.seat_changed.
-        from calendars import receivers  # noqa: F401
+        """Listen to scheduling.rotas.signals.seat_changed; add the demo."""
+        from accounts import demo as demo_data
+        from calendars import demo, receivers  # noqa: F401 (receivers connect on import)
+
+        demo_data.SEEDS.add(demo.seed)

@@ -19,7 +19,12 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import User
 from calendars import content
-from calendars.errors import CalendarsError
+from calendars.errors import (  # noqa: F401 (callers read them from here too)
+    CalendarsError,
+    PushError,
+    Retryable,
+    Unauthorized,
+)
 from calendars.ical import resource
 from calendars.models import CalendarEntry, Channel, Delivery, PushState, PushTarget
 from rota import urlguard
@@ -27,18 +32,6 @@ from rota import urlguard
 log = logging.getLogger(__name__)
 CLAIM_FOR = timedelta(minutes=10)
 MAX_BACKOFF_MINUTES = 60
-
-
-class PushError(CalendarsError):
-    """The CalDAV calendar cannot be reached or used; the message is meant for its owner."""
-
-
-class Unauthorized(PushError):
-    """The server refused the credentials: the owner has to fix them."""
-
-
-class Retryable(PushError):
-    """A timeout, a refused connection or a 5xx: try again later."""
 
 
 def backoff(attempts: int) -> timedelta:

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts import audit
-from accounts.models import Membership, Team, User
+from accounts.models import Team, User
 from calendars import push, sync
-from calendars.errors import CalendarsError
+from calendars.errors import (  # noqa: F401 (callers read them from here too)
+    CalendarsError,
+    CoverRefused,
+    NotYourShift,
+)
 from calendars.models import (
     CalendarEntry,
     CalendarPreferences,
@@ -27,25 +25,10 @@ from calendars.models import (
     new_token,
 )
 from rota.links import Link, consume
+from scheduling.cover import services as cover_services
+from scheduling.cover.errors import CoverError
+from scheduling.rotas.errors import RotaError
 from scheduling.rotas.models import Seat
-
-
-class NotYourShift(CalendarsError):
-    """The seat of a link is no longer held by the person it was sent to."""
-
-
-class CoverRefused(CalendarsError):
-    """The cover app refused to open a request (its message says why)."""
-
-
-def _rota_errors() -> tuple[type[Exception], ...]:
-    """Return the domain exceptions of the rota and (when installed) cover apps."""
-    from scheduling.rotas.services.errors import RotaError
-
-    errors: list[type[Exception]] = [RotaError]
-    with contextlib.suppress(ImportError, AttributeError):
-        errors.append(importlib.import_module("scheduling.cover.errors").CoverError)
-    return tuple(errors)
 
 
 @transaction.atomic
@@ -212,68 +195,25 @@ def held_seat(link: Link) -> Seat:
 
 
 @transaction.atomic
-def cant_make_it(*, link: Link, reason: str) -> str:
-    """Record the person's "can't make it" once and hand it to cover requests or the managers.
-
-    Returns "cover" when a cover request was opened, "managers" when the managers were emailed.
-    """
+def cant_make_it(*, link: Link, reason: str) -> None:
+    """Record the person's "can't make it" once and open a cover request for the seat."""
     seat = held_seat(link)
     consume(link)  # raises LinkInvalid("used") for a second use of the same decision
     user = seat.holder
-    shift = seat.shift
-    rota_services = importlib.import_module("scheduling.rotas.services")
-    open_cover = getattr(rota_services, "cant_make_it", None)
+    assert user is not None
     audit.record(
         action="calendars.cant_make_it",
-        summary=f"{user.name} can't make the {seat.role} shift of {shift}",
+        summary=f"{user.name} can't make the {seat.role} shift of {seat.shift}",
         actor=user,
-        team=shift.team,
+        team=seat.shift.team,
         target=seat,
         reason=reason,
     )
-    if open_cover is not None:
-        try:
-            open_cover(seat=seat, user=user, reason=reason)
-        except _rota_errors() as error:
-            # e.g. a cover request is already open: undo the whole decision and say why.
-            raise CoverRefused(str(error)) from error
-        return "cover"
-    _email_managers(seat=seat, user=user, reason=reason)
-    return "managers"
-
-
-def _email_managers(*, seat: Seat, user: User, reason: str) -> None:
-    shift = seat.shift
-    team = shift.team
-    managers = [
-        m.user for m in Membership.objects.managers().filter(team=team).select_related("user")
-    ]
-    local = shift.starts_at.astimezone(team.tz)
-    from calendars.content import shift_url
-
-    context = {
-        "person": user,
-        "seat": seat,
-        "shift": shift,
-        "team": team,
-        "reason": reason,
-        "starts": local,
-        "ends": shift.ends_at.astimezone(team.tz),
-        "shift_url": shift_url(shift.pk),
-    }
-    when = f"{local:%a} {local.day} {local:%b %H:%M}"
-    subject = f"[Rota] {user.name} can't make {team.name} {seat.role} on {when}"
-    body = render_to_string("calendars/email/cant_make_it.txt", context)
-    recipients = [m.contact_email for m in managers]
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=subject,
-                message=body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=recipients,
-            )
-        )
+    try:
+        cover_services.cant_make_it(seat=seat, user=user, reason=reason)
+    except (RotaError, CoverError) as error:
+        # e.g. a cover request is already open: undo the whole decision and say why.
+        raise CoverRefused(str(error)) from error
 
 
 def status_counts(*, user: User) -> dict[str, int]:

@@ -8,7 +8,6 @@ decision (agree and decline of one question), works once.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -105,8 +104,3 @@ def consume(link: Link) -> None:
             )
     except IntegrityError:
         raise LinkInvalid("used") from None
-
-
-def token_digest(token: str) -> str:
-    """Return a short, non-reversible name for a token (for logs, never the token itself)."""
-    return hashlib.sha256(token.encode()).hexdigest()[:12]

@@ -147,10 +147,6 @@ ROTA_OPEN_SIGNUP = env_bool("ROTA_OPEN_SIGNUP", False)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Rota"
 # Callables (request, memberships) -> accounts.dashboard.Panel | None, added by the apps.
-DASHBOARD_PANELS: list[str] = []
-DASHBOARD_PANELS.append("scheduling.requirements.panels.ready_panel")
-DASHBOARD_PANELS.append("scheduling.oncall.panels.oncall_panel")
-DASHBOARD_PANELS.append("scheduling.cover.panels.asked_panel")  # "you are asked to cover …"
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 
 # Email.

@@ -180,6 +180,8 @@ def start_celery_worker(
             "-A",
             "rota",
             "worker",
+            "--include",
+            "tests.worker_tasks",
             "--pool",
             "solo",
             "--queues",

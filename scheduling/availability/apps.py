@@ -1,5 +1,3 @@
-from importlib.util import find_spec
-
 from django.apps import AppConfig
 
 
@@ -8,11 +6,14 @@ class AvailabilityConfig(AppConfig):
     label = "availability"
 
     def ready(self) -> None:
-        """Register the "calendar_connected" requirement check if the requirements app exists."""
-        if find_spec("scheduling.requirements.automatic") is not None:
-            from scheduling.availability import checks  # noqa: F401
+        """Add the "calendar_connected" check and the demo; renew stamps on availability."""
+        from accounts import demo as demo_data
         from accounts import stamps
-        from scheduling.availability import models
+        from scheduling.availability import (
+            checks,  # noqa: F401 (adds calendar_connected)
+            demo,
+            models,
+        )
 
         for model in (models.AvailabilitySettings, models.AvailabilityDeadline):
             stamps.watch(model, stamps.by_team)
@@ -23,3 +24,4 @@ class AvailabilityConfig(AppConfig):
             models.MonthConfirmation,
         ):
             stamps.watch(model, stamps.by_user)
+        demo_data.SEEDS.add(demo.seed)

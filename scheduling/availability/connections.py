@@ -18,16 +18,14 @@ from django.utils import timezone
 from accounts import audit, stamps
 from accounts.models import User
 from rota import urlguard
-from scheduling.availability import ical
+from scheduling.availability import ics_import
+from scheduling.availability.errors import (  # noqa: F401 (callers read them from here too)
+    CalendarFetchError,
+)
 from scheduling.availability.models import BusyBlock, CalendarConnection, ConnectionKind
-from scheduling.availability.services import AvailabilityError
 
 IMPORT_DAYS = 90
 FAILURES_BEFORE_EMAIL = 3
-
-
-class CalendarError(AvailabilityError):
-    """A calendar could not be reached or read; the message is meant for its owner."""
 
 
 def _host_of(url: str) -> str:
@@ -41,7 +39,7 @@ def normalise_ics_url(url: str) -> str:
     if url.lower().startswith("webcal://"):
         url = "https://" + url[len("webcal://") :]
     if urlsplit(url).scheme not in ("http", "https"):
-        raise CalendarError("Enter an address starting with https://, http:// or webcal://.")
+        raise CalendarFetchError("Enter an address starting with https://, http:// or webcal://.")
     return url
 
 
@@ -49,7 +47,7 @@ def _check(url: str) -> None:
     try:
         urlguard.check_url(url)
     except urlguard.FetchError as error:
-        raise CalendarError(str(error)) from None
+        raise CalendarFetchError(str(error)) from None
 
 
 def add_ics_connection(*, user: User, name: str, url: str) -> CalendarConnection:
@@ -105,14 +103,14 @@ CALDAV_ERRORS = (
 
 
 def list_calendars(*, server_url: str, username: str, password: str) -> list[tuple[str, str]]:
-    """Return (url, name) of the account's calendars, or raise CalendarError saying why."""
+    """Return (url, name) of the account's calendars, or raise CalendarFetchError saying why."""
     _check(server_url)
     try:
         with _client(url=server_url, username=username, password=password) as client:
             calendars = client.principal().calendars()
             return [(str(cal.url), cal.get_display_name() or str(cal.url)) for cal in calendars]
     except CALDAV_ERRORS as error:
-        raise CalendarError(_caldav_message(error)) from None
+        raise CalendarFetchError(_caldav_message(error)) from None
 
 
 def add_caldav_connection(
@@ -121,7 +119,7 @@ def add_caldav_connection(
     """Check the account by listing its calendars, then save it (the calendar is picked next)."""
     calendars = list_calendars(server_url=server_url, username=username, password=password)
     if not calendars:
-        raise CalendarError("The account has no calendars.")
+        raise CalendarFetchError("The account has no calendars.")
     connection = CalendarConnection.objects.create(
         user=user,
         kind=ConnectionKind.CALDAV,
@@ -153,7 +151,9 @@ def pick_calendar(
     """Read this calendar of the account from now on, and import it soon."""
     names = dict(calendars_of(connection))
     if calendar_url not in names:
-        raise CalendarError("That calendar is not in the account's list; pick one of the list.")
+        raise CalendarFetchError(
+            "That calendar is not in the account's list; pick one of the list."
+        )
     with transaction.atomic():
         connection.calendar_url = calendar_url
         connection.calendar_name = names[calendar_url]
@@ -193,7 +193,7 @@ def _read(connection: CalendarConnection, start: datetime, end: datetime):
         data = urlguard.fetch(
             connection.ics_url, max_bytes=max_bytes, timeout=settings.URL_FETCH_TIMEOUT
         )
-        return ical.parse(data)
+        return ics_import.parse(data)
     client = _client(
         url=connection.server_url, username=connection.username, password=connection.password
     )
@@ -205,7 +205,7 @@ def _read(connection: CalendarConnection, start: datetime, end: datetime):
         raise urlguard.FetchError(
             f"The calendar is larger than the limit of {max_bytes // (1024 * 1024)} MB."
         )
-    return ical.combine(objects)
+    return ics_import.combine(objects)
 
 
 def import_connection(*, connection: CalendarConnection) -> int:
@@ -214,8 +214,8 @@ def import_connection(*, connection: CalendarConnection) -> int:
     start, end = now, now + timedelta(days=IMPORT_DAYS)
     try:
         calendar = _read(connection, start, end)
-        blocks = ical.busy_blocks(calendar, start=start, end=end, zone=connection.user.tz)
-    except ical.CalendarDataError as error:
+        blocks = ics_import.busy_blocks(calendar, start=start, end=end, zone=connection.user.tz)
+    except ics_import.CalendarDataError as error:
         _record_failure(connection, str(error), now)
         return 0
     except CALDAV_ERRORS as error:

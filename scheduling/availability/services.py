@@ -17,6 +17,10 @@ from django.utils import timezone
 
 from accounts import audit, stamps
 from accounts.models import Membership, Team, User
+from scheduling.availability.errors import (  # noqa: F401 (callers read them from here too)
+    AvailabilityError,
+    Conflict,
+)
 from scheduling.availability.models import (
     AvailabilityDeadline,
     AvailabilityEntry,
@@ -34,24 +38,6 @@ from scheduling.availability.windows import (  # noqa: F401 (the public reading 
 
 # Days before the due date on which the daily job reminds people who have not confirmed.
 REMIND_DAYS_BEFORE = (7, 3, 1, 0)
-
-
-class AvailabilityError(Exception):
-    """An availability change that the rules do not allow."""
-
-
-class Conflict(AvailabilityError):
-    """Some days changed since the person loaded the page; nothing was saved."""
-
-    def __init__(self, days: list[date], current: dict[date, str]) -> None:
-        self.days = days
-        self.current = current
-        listed = ", ".join(f"{day:%a %-d %b}" for day in days[:5])
-        more = f" and {len(days) - 5} more" if len(days) > 5 else ""
-        super().__init__(
-            f"{listed}{more} changed in another window since you loaded this page; "
-            "nothing was saved. The grid now shows the latest marks: check them and save again."
-        )
 
 
 def today_for(user: User) -> date:

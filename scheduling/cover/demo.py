@@ -7,8 +7,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Team
-from scheduling.cover.candidates import rank
 from scheduling.cover.models import CoverRequest
+from scheduling.cover.ranking import rank
 from scheduling.cover.services import open_request
 from scheduling.rotas.models import Seat
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, User
-from scheduling.cover.links import ask_url, swap_url
+from scheduling.cover.ask_links import ask_url, swap_url
 from scheduling.cover.models import Ask, AskState, CoverRequest, SwapOffer
 from scheduling.rotas.models import Seat
 

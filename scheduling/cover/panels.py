@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from accounts.dashboard import Panel
-from scheduling.cover.links import ask_url
+from scheduling.cover.ask_links import ask_url
 from scheduling.cover.models import Ask, CoverRequest
 
 

@@ -1,6 +1,6 @@
 """Cover requests: open ("I can't make it"), agree, decline, assign, withdraw and undo.
 
-Asking, timeouts and escalation live in asking.py; swaps in swaps.py; ranking in candidates.py.
+Asking, timeouts and escalation live in asking.py; swaps in swaps.py; ranking in ranking.py.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from accounts import audit
 from accounts.access import is_manager_of
 from accounts.models import User
 from scheduling.cover import asking
-from scheduling.cover.candidates import busy_holders, rank
 from scheduling.cover.errors import AlreadyCovered, AskClosed, CoverError, NotFree
 from scheduling.cover.models import ACTIVE, Ask, AskState, CoverRequest, CoverSettings, State
+from scheduling.cover.ranking import busy_holders, rank
+from scheduling.rotas.errors import RotaError
 from scheduling.rotas.models import Seat
 from scheduling.rotas.services.changes import reassign_seat, split_seat_for_cover
-from scheduling.rotas.services.errors import RotaError
 from scheduling.rotas.services.periods import describe_seat
 
 __all__ = [
@@ -360,3 +360,35 @@ def update_settings(*, settings: CoverSettings, values: dict, by: User) -> Cover
         **{k: v for k, v in values.items()},
     )
     return settings
+
+
+def cant_make_it(
+    *,
+    seat: Seat,
+    user: User,
+    reason: str = "",
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    opened_by: User | None = None,
+) -> CoverRequest:
+    """Open a cover request for (part of) the seat, or return the one already open for it."""
+    # The same "can't make it" can arrive twice (calendar link, then the shift page): reuse it.
+    existing = (
+        CoverRequest.objects.active()
+        .filter(seat=seat, requested_by=user)
+        .filter(
+            starts_at__lte=starts_at or seat.shift.starts_at,
+            ends_at__gte=ends_at or seat.shift.ends_at,
+        )
+        .first()
+    )
+    if existing is not None:
+        return existing
+    return open_request(
+        seat=seat,
+        user=user,
+        reason=reason,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        opened_by=opened_by,
+    )

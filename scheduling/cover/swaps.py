@@ -12,9 +12,9 @@ from accounts.models import User
 from scheduling.cover.errors import CoverError
 from scheduling.cover.models import SwapOffer, SwapState
 from scheduling.rotas import problem as problem_builder
+from scheduling.rotas.errors import RotaError
 from scheduling.rotas.models import RotaPeriod, Seat
 from scheduling.rotas.services.changes import reassign_seat, reassign_seats
-from scheduling.rotas.services.errors import RotaError
 from scheduling.rotas.services.periods import describe_seat
 from scheduling.rotas.services.seats import seat_warnings
 

@@ -12,6 +12,12 @@ from accounts import audit
 from accounts.access import is_manager_of
 from accounts.models import Team, User
 from accounts.services import hash_token
+from scheduling.oncall.errors import (  # noqa: F401 (callers read them from here too)
+    HandoverClosed,
+    NotAHolder,
+    OncallError,
+    TokenAlreadyRevoked,
+)
 from scheduling.oncall.lookup import HANDOVER_WINDOW, published_seats
 from scheduling.oncall.models import HandoverNote, ReminderPreferences, TeamApiToken
 from scheduling.rotas.models import Shift
@@ -19,22 +25,6 @@ from scheduling.rotas.models import Shift
 TOKEN_PREFIX = "rota_"
 # Writing last_used_at on every call would turn each page of an alerting tool into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-
-class OncallError(Exception):
-    """An on-call action the rules do not allow."""
-
-
-class NotAHolder(OncallError):
-    pass
-
-
-class HandoverClosed(OncallError):
-    pass
-
-
-class TokenAlreadyRevoked(OncallError):
-    pass
 
 
 def create_api_token(*, team: Team, name: str, by: User) -> tuple[TeamApiToken, str]:

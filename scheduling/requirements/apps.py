@@ -7,10 +7,17 @@ class RequirementsConfig(AppConfig):
     verbose_name = "Requirements"
 
     def ready(self) -> None:
-        """Register the built-in automatic checks; renew stamps when requirements change."""
-        from accounts import stamps
-        from scheduling.requirements import checks  # noqa: F401
+        """Add the built-in checks, the dashboard panel and the demo; watch requirements."""
+        from accounts import dashboard, stamps
+        from accounts import demo as demo_data
+        from scheduling.requirements import (
+            checks,  # noqa: F401 (adds the built-in checks)
+            demo,
+            panels,
+        )
         from scheduling.requirements.models import Completion, Requirement
 
         stamps.watch(Requirement, stamps.by_team)
         stamps.watch(Completion, stamps.by_user)
+        dashboard.PANELS.add(panels.ready_panel)
+        demo_data.SEEDS.add(demo.seed)

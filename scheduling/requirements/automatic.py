@@ -1,6 +1,6 @@
-"""The registry of automatic checks: one small decorated function per check.
+"""The automatic checks: one small decorated function per check, kept in `CHECKS` (rota.parts).
 
-Other apps register theirs from their AppConfig.ready() (or a module it imports):
+Other apps add theirs from their AppConfig.ready() (or a module it imports):
 
     from scheduling.requirements.automatic import automatic_check
 
@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from rota.parts import Parts
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +42,7 @@ class AutomaticCheck:
         return {user.pk: bool(result.get(user.pk, False)) for user in users}
 
 
-_REGISTRY: dict[str, AutomaticCheck] = {}
+CHECKS: Parts[AutomaticCheck] = Parts("automatic requirement checks", key=lambda c: c.key)
 
 
 def automatic_check(
@@ -53,17 +55,19 @@ def automatic_check(
     """
 
     def register(function: CheckFunction) -> CheckFunction:
-        existing = _REGISTRY.get(key)
+        existing = CHECKS.get(key)
         if existing is not None and existing.function is not function:
             # Re-importing a module (autoreload, tests) re-registers; the newest wins, loudly.
             logger.info("Automatic check %r registered again by %s", key, function.__module__)
-        _REGISTRY[key] = AutomaticCheck(
-            key=key,
-            label=label,
-            function=function,
-            params=tuple(params),
-            how=how,
-            url_name=url_name,
+        CHECKS.add(
+            AutomaticCheck(
+                key=key,
+                label=label,
+                function=function,
+                params=tuple(params),
+                how=how,
+                url_name=url_name,
+            )
         )
         return function
 
@@ -72,14 +76,14 @@ def automatic_check(
 
 def get_check(key: str) -> AutomaticCheck | None:
     """Return the registered check, or None when no app provides it (shown as not available)."""
-    return _REGISTRY.get(key)
+    return CHECKS.get(key)
 
 
 def registered_checks() -> list[AutomaticCheck]:
     """Return every registered check, by label."""
-    return sorted(_REGISTRY.values(), key=lambda check: check.label)
+    return sorted(CHECKS, key=lambda check: check.label)
 
 
 def unregister(key: str) -> None:
     """Forget a check (tests use this to clean up)."""
-    _REGISTRY.pop(key, None)
+    CHECKS.remove(key)

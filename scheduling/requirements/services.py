@@ -12,30 +12,17 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import Membership, Team, User
 from scheduling.requirements import notify
+from scheduling.requirements.errors import (  # noqa: F401 (callers read them from here too)
+    AlreadyDecided,
+    AlreadyPending,
+    NotAllowed,
+    RequirementsError,
+    WrongKind,
+)
 from scheduling.requirements.models import Completion, Kind, Requirement, Status
 from scheduling.requirements.state import ROLES, load_standing, team_today
 
 __all__ = ["ROLES", "eligible_roles", "eligible_roles_for_team"]
-
-
-class RequirementsError(Exception):
-    """A requirement action that the rules do not allow."""
-
-
-class WrongKind(RequirementsError):
-    pass
-
-
-class NotAllowed(RequirementsError):
-    """The person may not decide this request (shown as 403)."""
-
-
-class AlreadyDecided(RequirementsError):
-    pass
-
-
-class AlreadyPending(RequirementsError):
-    pass
 
 
 def eligible_roles(*, user: User, team: Team, on: date) -> frozenset[str]:

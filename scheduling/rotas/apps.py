@@ -6,12 +6,17 @@ class RotasConfig(AppConfig):
     label = "rotas"
 
     def ready(self) -> None:
-        # Registers the "completed_shifts" automatic requirement check.
-        from scheduling.availability.hooks import register_shift_source
-        from scheduling.rotas import checks  # noqa: F401
+        """Add the "completed_shifts" check, the grid's shifts and the demo; watch the rota."""
+        from accounts import demo as demo_data
+        from scheduling.availability.hooks import SHIFT_SOURCES
+        from scheduling.rotas import (
+            checks,  # noqa: F401 (adds completed_shifts)
+            demo,
+        )
         from scheduling.rotas.grid_source import shifts_by_day
 
-        register_shift_source(shifts_by_day)
+        SHIFT_SOURCES.add(shifts_by_day)
+        demo_data.SEEDS.add(demo.seed)
         _watch()
 
 

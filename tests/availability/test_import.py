@@ -76,7 +76,7 @@ def test_caldav_import_from_radicale_matches_exactly(engineer, radicale):
 
 
 def test_caldav_wrong_password_is_refused_readably(engineer, radicale):
-    with pytest.raises(service.CalendarError, match="401"):
+    with pytest.raises(service.CalendarFetchError, match="401"):
         service.add_caldav_connection(
             user=engineer,
             name="Radicale",
@@ -198,7 +198,7 @@ def test_redirect_to_a_blocked_address_is_refused(engineer, ics_server, settings
     "url", ["http://10.0.0.1/cal.ics", "http://169.254.169.254/latest/meta-data"]
 )
 def test_adding_a_blocked_address_is_refused(engineer, url):
-    with pytest.raises(service.CalendarError, match="private or reserved"):
+    with pytest.raises(service.CalendarFetchError, match="private or reserved"):
         service.add_ics_connection(user=engineer, name="Sneaky", url=url)
     assert not CalendarConnection.objects.exists()
 

@@ -187,11 +187,11 @@ def test_registered_shift_sources_show_on_the_grid(engineer_client, engineer):
     def shifts(user, first, last):
         return {date(2026, 10, 29): ["Primary 09:00"]} if user == engineer else {}
 
-    hooks.register_shift_source(shifts)
+    hooks.SHIFT_SOURCES.add(shifts)
     try:
         page = engineer_client.get("/availability/").content.decode()
     finally:
-        hooks._shift_sources.remove(shifts)
+        hooks.SHIFT_SOURCES.remove(shifts)
     assert "Primary 09:00" in page
     assert "on shift" in page
 

@@ -3,7 +3,7 @@
 import zoneinfo
 from datetime import UTC, datetime
 
-from scheduling.availability import ical
+from scheduling.availability import ics_import as ical
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 

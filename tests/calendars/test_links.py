@@ -11,7 +11,7 @@ from django.core import mail
 from accounts.models import AuditEntry
 from calendars.content import cant_make_it_url
 from rota.models import UsedLink
-from scheduling.rotas import services as rota_services
+from scheduling.cover import services as cover_services
 
 pytestmark = pytest.mark.django_db
 
@@ -36,35 +36,17 @@ def test_get_shows_a_confirmation_and_changes_nothing(client, link, engineer, ma
     assert AuditEntry.objects.count() == audits
 
 
-def test_without_cover_requests_the_post_tells_the_managers_once(
-    client, link, engineer, manager, django_capture_on_commit_callbacks, monkeypatch
-):
-    monkeypatch.delattr(rota_services, "cant_make_it", raising=False)
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(link, {"reason": "Flu"})
-    assert response.status_code == 302
-    done = client.get(response["Location"])
-    assert b"We told your manager" in done.content
-    assert b"We asked for cover" not in done.content
-    assert [m.to for m in mail.outbox] == [[manager.contact_email]]
-    assert "Eddie Engineer can't make Payments primary" in mail.outbox[0].subject
-    assert "Flu" in mail.outbox[0].body
-    # A second use is refused and sends nothing.
-    again = client.post(link, {"reason": "Flu"})
-    assert again.status_code == 410
-    assert b"already been used" in again.content
-    assert len(mail.outbox) == 1
-
-
-def test_post_hands_over_to_cover_requests_when_they_exist(client, link, engineer, monkeypatch):
+def test_post_hands_over_to_cover_requests(client, link, engineer, monkeypatch):
     calls = []
-    monkeypatch.setattr(rota_services, "cant_make_it", lambda **kw: calls.append(kw), raising=False)
+    monkeypatch.setattr(cover_services, "cant_make_it", lambda **kw: calls.append(kw))
     response = client.post(link, {"reason": "Wedding"})
     assert response.status_code == 302
     assert calls[0]["user"] == engineer and calls[0]["reason"] == "Wedding"
-    done = client.get(response["Location"]).content
-    assert b"We asked for cover" in done and b"We told your manager" not in done
+    assert b"We asked for cover" in client.get(response["Location"]).content
+    # A second use is refused and asks nothing more.
+    again = client.post(link, {"reason": "Wedding"})
+    assert again.status_code == 410 and b"already been used" in again.content
+    assert len(calls) == 1
 
 
 def test_a_tampered_link_is_refused(client, link):
@@ -115,12 +97,12 @@ def test_post_opens_a_real_cover_request(
 
 
 def test_a_refusal_by_the_cover_app_undoes_the_decision(client, link, monkeypatch):
-    from scheduling.rotas.services.errors import RotaError
+    from scheduling.rotas.errors import RotaError
 
     def refuse(**kwargs):
         raise RotaError("A cover request for this shift is already open.")
 
-    monkeypatch.setattr(rota_services, "cant_make_it", refuse, raising=False)
+    monkeypatch.setattr(cover_services, "cant_make_it", refuse)
     response = client.post(link, {"reason": ""})
     assert response.status_code == 409
     assert b"already open" in response.content

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from accounts.models import AuditEntry
+from scheduling.rotas.errors import NotAMember, WrongState
 from scheduling.rotas.models import RotaVersion, Seat, SeatChange, Shift
 from scheduling.rotas.services.changes import reassign_seat, split_for_cover, split_seat_for_cover
-from scheduling.rotas.services.errors import NotAMember, WrongState
 from scheduling.rotas.signals import seat_changed
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 
 from scheduling.cover import services
-from scheduling.cover.links import ask_url
+from scheduling.cover.ask_links import ask_url
 from scheduling.cover.models import CoverRequest, State
 from scheduling.rotas.models import Seat, SeatChange
 from tests.cover.factories import CoverSettingsFactory

@@ -19,7 +19,7 @@ from django.urls import reverse
 from calendars import services as calendars
 from calendars.models import CalendarPreferences, PushTarget
 from calendars.sync import entry_uid
-from scheduling.rotas import services as rota
+from scheduling.cover import services as cover_services
 from scheduling.rotas.models import Seat
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -95,7 +95,7 @@ def test_cant_make_it_to_covered_through_the_worker(live_week, celery_worker, ra
     wait_for("the requester's shift in CalDAV", lambda: mine in caldav_uids(requester))
 
     # The calendars' signed link calls this entry point.
-    request = rota.cant_make_it(seat=seat, user=requester, reason="family emergency")
+    request = cover_services.cant_make_it(seat=seat, user=requester, reason="family emergency")
     asked = wait_for("the first ask email", lambda: mails_to(sink, alice.email, "Can you cover"))
     assert Client().post(link_in(asked[0], "Decline")).status_code == 200
 

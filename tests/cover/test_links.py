@@ -10,7 +10,7 @@ from django.test import Client
 
 from rota.models import UsedLink
 from scheduling.cover import services
-from scheduling.cover.links import ask_url
+from scheduling.cover.ask_links import ask_url
 from scheduling.cover.models import AskState, CoverRequest, State
 from scheduling.rotas.models import Seat, SeatChange
 

@@ -12,7 +12,6 @@ from accounts.models import AuditEntry
 from scheduling.availability.models import AvailabilityEntry
 from scheduling.cover import services
 from scheduling.cover.models import Ask, AskState, CoverRequest, State
-from scheduling.rotas import services as rota
 from scheduling.rotas.models import Seat, SeatChange
 from tests.cover.factories import CoverSettingsFactory
 
@@ -249,15 +248,14 @@ def test_refuses_a_seat_someone_else_holds_and_a_second_request(week):
         _open(week)
 
 
-def test_the_calendar_link_entry_point_is_exposed_on_the_rota_services(week):
-    # The calendars app calls scheduling.rotas.services.cant_make_it if it exists.
-    request = rota.cant_make_it(seat=week.seat, user=week.requester, reason="ill")
+def test_cant_make_it_opens_a_request_with_the_reason(week):
+    request = services.cant_make_it(seat=week.seat, user=week.requester, reason="ill")
     assert isinstance(request, CoverRequest) and request.reason == "ill"
 
 
 def test_the_same_cant_make_it_twice_through_the_entry_point_reuses_the_request(week):
-    first = rota.cant_make_it(seat=week.seat, user=week.requester, reason="ill")
-    again = rota.cant_make_it(seat=week.seat, user=week.requester, reason="ill")
+    first = services.cant_make_it(seat=week.seat, user=week.requester, reason="ill")
+    again = services.cant_make_it(seat=week.seat, user=week.requester, reason="ill")
     assert again.pk == first.pk and CoverRequest.objects.count() == 1
 
 

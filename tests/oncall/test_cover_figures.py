@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 import time_machine
-from django.apps import apps
 
-from scheduling.oncall import cover_stats, reports
+from scheduling.oncall import reports
 from tests.factories import MembershipFactory
 from tests.oncall.factories import make_shift, utc
-
-pytestmark = pytest.mark.skipif(
-    not apps.is_installed("scheduling.cover"), reason="the cover app is not installed"
-)
 
 
 def request_for(seat, *, state: str, covered_by=None, **times):
@@ -70,10 +64,3 @@ def test_my_shifts_lists_cover_requests_in_flight(engineer_client, period, engin
         html = engineer_client.get("/me/shifts/").content.decode()
     assert "cover open" in html
     assert "Wed 3 Jun 19:00" in html  # the partial window, in Eddie's zone
-
-
-def test_without_the_cover_app_the_figures_are_empty(monkeypatch, team):
-    monkeypatch.setattr(cover_stats.apps, "is_installed", lambda name: False)
-    assert cover_stats.figures_by_person(team.pk, utc(2026, 1, 1), utc(2027, 1, 1)) == {}
-    assert cover_stats.requests_in_flight_for_seats([1, 2]) == {}
-    assert cover_stats.open_requests_for_teams([team.pk], utc(2026, 1, 1)) == {}

@@ -3,7 +3,8 @@
 import pytest
 
 from rota import health
-from rota.tasks import heartbeat, ping
+from rota.tasks import heartbeat
+from tests.worker_tasks import count_teams, ping
 
 
 def test_task_round_trip_through_a_real_worker(celery_worker):
@@ -21,7 +22,6 @@ def test_worker_heartbeat_makes_healthz_healthy(celery_worker, redis_url, settin
 
 @pytest.mark.django_db(transaction=True)
 def test_worker_uses_the_test_database(celery_worker):
-    from rota.tasks import count_teams
     from tests.factories import TeamFactory
 
     TeamFactory.create_batch(3)

@@ -17,7 +17,7 @@ from scheduling.availability import services as availability
 from scheduling.availability.models import AvailabilityEntry, BusyBlock, CalendarConnection
 from scheduling.cover import services as cover
 from scheduling.cover import swaps
-from scheduling.cover.links import ask_url, swap_url
+from scheduling.cover.ask_links import ask_url, swap_url
 from scheduling.cover.models import Ask, CoverRequest, SwapOffer
 from scheduling.oncall import services as oncall
 from scheduling.oncall.models import HandoverNote, TeamApiToken

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from rota.links import SALT
 from scheduling.availability.models import BusyBlock, CalendarConnection
-from scheduling.cover.links import ask_url, swap_url
+from scheduling.cover.ask_links import ask_url, swap_url
 from scheduling.requirements.models import Completion, Kind
 from tests.factories import PASSWORD
 from tests.requirements.factories import RequirementFactory

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-from importlib.util import find_spec
-
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
@@ -22,12 +18,8 @@ class Command(BaseCommand):
             override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
             transaction.atomic(),
         ):
-            # Each app may offer demo.seed(log); they run in INSTALLED_APPS order.
-            for config in apps.get_app_configs():
-                module_name = f"{config.name}.demo"
-                if find_spec(module_name) is None:
-                    continue
-                import_module(module_name).seed(self.stdout.write)
+            for seed in demo.SEEDS:
+                seed(self.stdout.write)
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(f"Demo logins (password for all: {demo.DEMO_PASSWORD})")

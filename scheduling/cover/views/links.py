@@ -15,9 +15,9 @@ from accounts.access import membership_or_404
 from rota.links import Link, LinkInvalid, consume, read_token
 from scheduling.cover import services, swaps
 from scheduling.cover.access import member_seat_or_404
+from scheduling.cover.ask_links import ASK_ACTIONS, SWAP_ACTIONS
 from scheduling.cover.emails import partners
 from scheduling.cover.forms import SwapForm
-from scheduling.cover.links import ASK_ACTIONS, SWAP_ACTIONS
 from scheduling.cover.models import ACTIVE, Ask, AskState, SwapOffer, SwapState
 
 STATUS = {"tampered": 400, "wrong_action": 400, "wrong_person": 403, "expired": 410, "used": 410}

@@ -1,6 +1,6 @@
 """Rota services: periods, seats, recommendations and publishing (split by concern)."""
 
-from scheduling.rotas.services.errors import (
+from scheduling.rotas.errors import (
     NeedsConfirmation,
     NotAMember,
     PeriodOverlap,
@@ -46,4 +46,3 @@ __all__ = [
     "set_locked",
     "update_settings",
 ]
-from scheduling.rotas.services.cover_entry import cant_make_it  # noqa: E402,F401

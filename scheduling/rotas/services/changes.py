@@ -20,8 +20,8 @@ from django.db import transaction
 
 from accounts import audit
 from accounts.models import Membership, User
+from scheduling.rotas.errors import NotAMember, WrongState
 from scheduling.rotas.models import RotaPeriod, RotaVersion, Seat, SeatChange, Shift
-from scheduling.rotas.services.errors import NotAMember, WrongState
 from scheduling.rotas.services.periods import describe_seat
 from scheduling.rotas.services.publishing import _announce, _new_version
 

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts import audit
 from accounts.models import Team, User
+from scheduling.rotas.errors import PeriodOverlap, WrongState
 from scheduling.rotas.models import (
     PeriodState,
     RotaPeriod,
@@ -18,7 +19,6 @@ from scheduling.rotas.models import (
     Shift,
     ShiftPattern,
 )
-from scheduling.rotas.services.errors import PeriodOverlap, WrongState
 from scheduling.rotas.shiftgen import PatternSpec, generate_shifts, public_holidays, shift_weight
 
 MAX_PERIOD_DAYS = 92

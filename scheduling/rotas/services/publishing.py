@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.models import User
+from scheduling.rotas.errors import UnfilledSeats, WrongState
 from scheduling.rotas.models import PeriodState, RotaPeriod, RotaVersion, Seat, SeatChange
-from scheduling.rotas.services.errors import UnfilledSeats, WrongState
 from scheduling.rotas.signals import seat_changed
 
 

@@ -14,8 +14,8 @@ from accounts import audit, stamps
 from accounts.models import User
 from scheduling.engine import solution_to_dict, solve
 from scheduling.rotas import problem as problem_builder
+from scheduling.rotas.errors import WrongState
 from scheduling.rotas.models import PeriodState, Recommendation, RotaPeriod, Seat
-from scheduling.rotas.services.errors import WrongState
 
 log = logging.getLogger(__name__)
 ACTIVE = (Recommendation.Status.QUEUED, Recommendation.Status.RUNNING)

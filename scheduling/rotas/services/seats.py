@@ -8,8 +8,8 @@ from accounts import audit
 from accounts.models import Membership, User
 from scheduling.engine.rules import any_overlap, in_conflict
 from scheduling.rotas import problem as problem_builder
+from scheduling.rotas.errors import NeedsConfirmation, NotAMember, WrongState
 from scheduling.rotas.models import PeriodState, RotaPeriod, Seat
-from scheduling.rotas.services.errors import NeedsConfirmation, NotAMember, WrongState
 from scheduling.rotas.services.periods import describe_seat
 from scheduling.rotas.services.publishing import apply_published_edit
 

@@ -11,10 +11,9 @@ import icalendar
 import recurring_ical_events
 
 from rota.uids import is_rota_event
-
-
-class CalendarDataError(ValueError):
-    """The data is not a readable iCalendar file."""
+from scheduling.availability.errors import (  # noqa: F401 (callers read them from here too)
+    CalendarDataError,
+)
 
 
 @dataclass(frozen=True)

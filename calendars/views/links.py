@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,7 +20,7 @@ def _invalid(request: HttpRequest, message: str, status: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def cant_make_it(request: HttpRequest, token: str) -> HttpResponse:
-    """Ask the holder to confirm; the POST tells cover requests (or the managers)."""
+    """Ask the holder to confirm; the POST opens a cover request."""
     try:
         link = read_token(token, action=CANT_MAKE_IT, user=request.user)
         if link.is_used():
@@ -45,7 +43,6 @@ def cant_make_it(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("calendars:link_done", token=token)
     shift = seat.shift
     context = {
-        "cover": _cover_requests_exist(),
         "form": form,
         "seat": seat,
         "shift": shift,
@@ -69,13 +66,7 @@ def cant_make_it_done(request: HttpRequest, token: str) -> HttpResponse:
     except LinkInvalid as error:
         if error.reason != "expired":
             return _invalid(request, error.message, STATUS[error.reason])
-        return render(request, "calendars/link_done.html", {"cover": False})
+        return render(request, "calendars/link_done.html")
     if not link.is_used():
         return redirect("calendars:link", token=token)
-    return render(request, "calendars/link_done.html", {"cover": _cover_requests_exist()})
-
-
-def _cover_requests_exist() -> bool:
-    """Tell whether the rota app offers cover requests (otherwise the managers are emailed)."""
-    rota_services = importlib.import_module("scheduling.rotas.services")
-    return getattr(rota_services, "cant_make_it", None) is not None
+    return render(request, "calendars/link_done.html")

@@ -40,7 +40,7 @@ def add_ics(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             connection = service.add_ics_connection(user=request.user, **form.cleaned_data)
-        except service.CalendarError as error:
+        except service.CalendarFetchError as error:
             form.add_error("url", str(error))
         else:
             messages.success(
@@ -60,7 +60,7 @@ def add_caldav(request: HttpRequest) -> HttpResponse:
             connection, _calendars = service.add_caldav_connection(
                 user=request.user, **form.cleaned_data
             )
-        except service.CalendarError as error:
+        except service.CalendarFetchError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Connected. Now pick the calendar Rota should read.")
@@ -75,7 +75,7 @@ def pick_calendar(request: HttpRequest, connection_id: int) -> HttpResponse:
     connection = own_connection_or_404(request.user, connection_id)
     try:
         calendars = service.calendars_of(connection)
-    except service.CalendarError as error:
+    except service.CalendarFetchError as error:
         messages.error(request, str(error))
         return redirect("availability:connections")
     form = PickCalendarForm(
@@ -88,7 +88,7 @@ def pick_calendar(request: HttpRequest, connection_id: int) -> HttpResponse:
                 calendar_url=form.cleaned_data["calendar_url"],
                 by=request.user,
             )
-        except service.CalendarError as error:
+        except service.CalendarFetchError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Rota reads {connection.calendar_name} from now on.")

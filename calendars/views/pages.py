@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import manager_membership_or_403
 from accounts.models import Membership
 from calendars import overview, services
-from calendars.access import team_manager_or_403
 from calendars.forms import PreferencesForm, PushForm
 from calendars.models import CalendarPreferences, PushTarget, TeamFeed
 from calendars.push import PushError
@@ -148,7 +148,7 @@ def push_disconnect(request: HttpRequest) -> HttpResponse:
 @require_POST
 def team_regenerate(request: HttpRequest, slug: str) -> HttpResponse:
     """Replace the team feed's address (managers)."""
-    membership = team_manager_or_403(request.user, slug)
+    membership = manager_membership_or_403(request.user, slug)
     services.regenerate_team_token(team=membership.team, by=request.user)
     messages.success(
         request, f"The {membership.team.name} feed has a new address; the old one no longer works."
@@ -160,7 +160,7 @@ def team_regenerate(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def team_channels(request: HttpRequest, slug: str) -> HttpResponse:
     """Show the team's members and how their shifts reach them; who has no channel comes first."""
-    membership = team_manager_or_403(request.user, slug)
+    membership = manager_membership_or_403(request.user, slug)
     rows = overview.team_rows(membership.team)
     context = {
         "team": membership.team,
