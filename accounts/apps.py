@@ -13,7 +13,8 @@ class AccountsConfig(AppConfig):
         from accounts.models import EscalationContact, Membership, Team, User
 
         stamps.watch(Team, lambda team: [team.pk])
-        stamps.watch(User, lambda user: stamps.teams_of_users([user.pk]))
+        # Signing in saves last_login only: no team page shows it, so no page is rebuilt.
+        stamps.watch(User, lambda user: stamps.teams_of_users([user.pk]), unseen=["last_login"])
         stamps.watch(Membership, stamps.by_team)
         stamps.watch(EscalationContact, stamps.by_team)
         stamps.watch(Authenticator, stamps.by_user)  # "has two-factor" is a requirement check

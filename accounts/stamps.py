@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 TeamsOf = Callable[[Any], Iterable[int]]
 # Table name → how an instance names its teams; read by the test guard as well.
 WATCHED: dict[str, TeamsOf] = {}
+# Columns per watched table whose writes change no page (the test guard skips them).
+UNSEEN: dict[str, frozenset[str]] = {}
 # Called with the team ids of every touch (the test guard listens here).
 listeners: list[Callable[[set[int]], None]] = []
 
@@ -86,10 +88,16 @@ def stamps(team_ids: Iterable[int]) -> str:
     return ".".join(found[_key(pk)] for pk in ids)
 
 
-def watch(model: type[Model], teams: TeamsOf) -> None:
-    """Touch the teams ``teams(instance)`` names whenever an instance is saved or deleted."""
+def watch(model: type[Model], teams: TeamsOf, *, unseen: Iterable[str] = ()) -> None:
+    """Touch the teams ``teams(instance)`` names whenever an instance is saved or deleted.
 
-    def changed(sender, instance, **kwargs) -> None:
+    A save that writes only ``unseen`` fields (``update_fields``) changes no page: no touch.
+    """
+    quiet = frozenset(unseen)
+
+    def changed(sender, instance, update_fields=None, **kwargs) -> None:
+        if quiet and update_fields and set(update_fields) <= quiet:
+            return
         try:
             ids = set(teams(instance))
         except ObjectDoesNotExist:  # a parent deleted in the same cascade touches for itself
@@ -97,6 +105,7 @@ def watch(model: type[Model], teams: TeamsOf) -> None:
         touch(teams=ids)
 
     WATCHED[model._meta.db_table] = teams
+    UNSEEN[model._meta.db_table] = frozenset(model._meta.get_field(f).column for f in quiet)
     uid = f"stamps:{model._meta.label}"
     post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":save")
     post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":delete")

@@ -10,6 +10,7 @@ from accounts import stamps
 
 WRITE = re.compile(r'^\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.IGNORECASE)
 HERE = Path(__file__).resolve()
+SET_COLUMNS = re.compile(r'^\s*UPDATE\s+"?\w+"?\s+SET\s+(.*?)\s+WHERE\s', re.IGNORECASE | re.S)
 SAVEPOINT = re.compile(r'^\s*(SAVEPOINT|ROLLBACK TO SAVEPOINT|RELEASE SAVEPOINT)\s+"?(\w+)"?', re.I)
 ROOT = HERE.parent.parent
 
@@ -28,7 +29,12 @@ class StampGuard:
             self._savepoint(savepoint.group(1).upper(), savepoint.group(2))
             return result
         match = WRITE.match(sql)
-        if match and match.group(1) in stamps.WATCHED and context["cursor"].rowcount != 0:
+        if (
+            match
+            and match.group(1) in stamps.WATCHED
+            and context["cursor"].rowcount != 0
+            and not _only_unseen(sql, match.group(1))
+        ):
             origin = self._origin()
             if origin is not None:
                 self.pending.append(f"{match.group(1)} written at {origin}")
@@ -59,3 +65,13 @@ class StampGuard:
                 return None
             return f"{relative}:{frame.lineno}"
         return None
+
+
+def _only_unseen(sql: str, table: str) -> bool:
+    """Tell whether an UPDATE sets only columns no page shows (e.g. last_login)."""
+    unseen = stamps.UNSEEN.get(table)
+    found = SET_COLUMNS.match(sql)
+    if not unseen or found is None:
+        return False
+    columns = set(re.findall(r'"(\w+)"\s*=', found.group(1)))
+    return bool(columns) and columns <= unseen

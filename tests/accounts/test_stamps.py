@@ -26,6 +26,18 @@ def test_saving_a_watched_row_renews_only_its_teams_stamp(team, other_team, engi
     assert stamps.stamps([other_team.pk]) == theirs
 
 
+def test_signing_in_renews_no_stamp(team, engineer):
+    from tests.factories import PASSWORD
+
+    before = stamps.stamps([team.pk])
+    client = Client()
+    response = client.post("/accounts/login/", {"login": engineer.email, "password": PASSWORD})
+    assert response.status_code == 302
+    engineer.refresh_from_db()
+    assert engineer.last_login is not None
+    assert stamps.stamps([team.pk]) == before
+
+
 def test_a_cached_part_is_kept_until_its_team_changes_or_its_moment_passes(team):
     built = []
 
