@@ -28,11 +28,12 @@ from accounts.forms import (
 )
 from accounts.middleware import has_mfa
 from accounts.models import Invitation, Membership
+from accounts.requests import AuthedRequest
 
 
 @login_required
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     """Show my teams, my profile status and the panels the apps contribute."""
     memberships = list(
         Membership.objects.filter(user=request.user).select_related("team").order_by("team__name")
@@ -57,7 +58,7 @@ def _profile_missing(user) -> list[str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     """Edit my name, time zone, on-call phone and notification email."""
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
@@ -71,7 +72,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def team_detail(request: AuthedRequest, slug: str) -> HttpResponse:
     """Show the team: members, roles, escalation contacts; manager actions for managers."""
     membership = membership_or_404(request.user, slug)
     team = membership.team
@@ -98,7 +99,7 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invite(request: HttpRequest, slug: str) -> HttpResponse:
+def invite(request: AuthedRequest, slug: str) -> HttpResponse:
     """Invite someone to the team by email."""
     membership = manager_membership_or_403(request.user, slug)
     form = InviteForm(request.POST)
@@ -122,7 +123,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+def revoke_invitation(request: AuthedRequest, slug: str, invitation_id: int) -> HttpResponse:
     """Revoke a pending invitation."""
     membership = manager_membership_or_403(request.user, slug)
     invitation = team_invitation_or_404(membership.team, invitation_id)
@@ -133,7 +134,7 @@ def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int) -> Ht
 
 @login_required
 @require_POST
-def change_role(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+def change_role(request: AuthedRequest, slug: str, member_id: int) -> HttpResponse:
     """Make a member an engineer or a manager."""
     membership = manager_membership_or_403(request.user, slug)
     target = team_member_or_404(membership.team, member_id)
@@ -150,7 +151,7 @@ def change_role(request: HttpRequest, slug: str, member_id: int) -> HttpResponse
 
 @login_required
 @require_POST
-def remove_member(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+def remove_member(request: AuthedRequest, slug: str, member_id: int) -> HttpResponse:
     """Remove a member from the team."""
     membership = manager_membership_or_403(request.user, slug)
     target = team_member_or_404(membership.team, member_id)
@@ -165,7 +166,7 @@ def remove_member(request: HttpRequest, slug: str, member_id: int) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def team_settings(request: HttpRequest, slug: str) -> HttpResponse:
+def team_settings(request: AuthedRequest, slug: str) -> HttpResponse:
     """Edit the team's settings and its ordered escalation contacts."""
     membership = manager_membership_or_403(request.user, slug)
     team = membership.team

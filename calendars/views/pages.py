@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import manager_membership_or_403
 from accounts.models import Membership
+from accounts.requests import AuthedRequest
 from calendars import overview, services
 from calendars.forms import PreferencesForm, PushForm
 from calendars.models import CalendarPreferences, PushTarget, TeamFeed
@@ -76,14 +77,14 @@ def _page(
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """Show my feed links, my channels and the state of my CalDAV push."""
     return _page(request)
 
 
 @login_required
 @require_POST
-def regenerate(request: HttpRequest) -> HttpResponse:
+def regenerate(request: AuthedRequest) -> HttpResponse:
     """Replace my feed address; calendars subscribed to the old one stop updating."""
     services.regenerate_feed_token(user=request.user)
     messages.success(
@@ -94,7 +95,7 @@ def regenerate(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthedRequest) -> HttpResponse:
     """Save my channel choices."""
     form = PreferencesForm(request.POST, instance=CalendarPreferences.for_user(request.user))
     if not form.is_valid():
@@ -106,7 +107,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def push_connect(request: HttpRequest) -> HttpResponse:
+def push_connect(request: AuthedRequest) -> HttpResponse:
     """Connect (or fix) the CalDAV calendar my shifts are pushed to."""
     form = PushForm(request.POST, accounts=_accounts(request.user))
     if not form.is_valid():
@@ -131,7 +132,7 @@ def push_connect(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def push_disconnect(request: HttpRequest) -> HttpResponse:
+def push_disconnect(request: AuthedRequest) -> HttpResponse:
     """Stop pushing my shifts over CalDAV, removing them from the calendar if asked."""
     remove = request.POST.get("remove_events") == "1"
     services.disconnect_push(user=request.user, remove_events=remove)
@@ -146,7 +147,7 @@ def push_disconnect(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def team_regenerate(request: HttpRequest, slug: str) -> HttpResponse:
+def team_regenerate(request: AuthedRequest, slug: str) -> HttpResponse:
     """Replace the team feed's address (managers)."""
     membership = manager_membership_or_403(request.user, slug)
     services.regenerate_team_token(team=membership.team, by=request.user)
@@ -158,7 +159,7 @@ def team_regenerate(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def team_channels(request: HttpRequest, slug: str) -> HttpResponse:
+def team_channels(request: AuthedRequest, slug: str) -> HttpResponse:
     """Show the team's members and how their shifts reach them; who has no channel comes first."""
     membership = manager_membership_or_403(request.user, slug)
     rows = overview.team_rows(membership.team)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.access import manager_membership_or_403, membership_or_404
 from accounts.models import Membership
+from accounts.requests import AuthedRequest
 from scheduling.requirements import services
 from scheduling.requirements.access import (
     decidable_or_403,
@@ -45,7 +46,7 @@ def _back(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def team(request: HttpRequest, slug: str) -> HttpResponse:
+def team(request: AuthedRequest, slug: str) -> HttpResponse:
     """Show my status in the team; managers also get the matrix, the queue and the definitions."""
     membership = membership_or_404(request.user, slug)
     team = membership.team
@@ -113,7 +114,7 @@ def requirement_form(
 
 @login_required
 @require_POST
-def new_version(request: HttpRequest, slug: str, requirement_id: int) -> HttpResponse:
+def new_version(request: AuthedRequest, slug: str, requirement_id: int) -> HttpResponse:
     """Publish a new version: everyone confirms or obtains it again."""
     membership = manager_membership_or_403(request.user, slug)
     requirement = requirement_or_404(membership.team, requirement_id)
@@ -124,7 +125,7 @@ def new_version(request: HttpRequest, slug: str, requirement_id: int) -> HttpRes
 
 @login_required
 @require_POST
-def archive(request: HttpRequest, slug: str, requirement_id: int) -> HttpResponse:
+def archive(request: AuthedRequest, slug: str, requirement_id: int) -> HttpResponse:
     """Archive a requirement."""
     membership = manager_membership_or_403(request.user, slug)
     requirement = requirement_or_404(membership.team, requirement_id)
@@ -135,7 +136,7 @@ def archive(request: HttpRequest, slug: str, requirement_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def attest(request: HttpRequest, slug: str, requirement_id: int) -> HttpResponse:
+def attest(request: AuthedRequest, slug: str, requirement_id: int) -> HttpResponse:
     """Confirm an attestation."""
     membership = membership_or_404(request.user, slug)
     requirement = requirement_or_404(membership.team, requirement_id)
@@ -150,7 +151,7 @@ def attest(request: HttpRequest, slug: str, requirement_id: int) -> HttpResponse
 
 @login_required
 @require_POST
-def request_approval(request: HttpRequest, slug: str, requirement_id: int) -> HttpResponse:
+def request_approval(request: AuthedRequest, slug: str, requirement_id: int) -> HttpResponse:
     """Ask for an approval."""
     membership = membership_or_404(request.user, slug)
     requirement = requirement_or_404(membership.team, requirement_id)
@@ -169,7 +170,7 @@ def request_approval(request: HttpRequest, slug: str, requirement_id: int) -> Ht
 
 @login_required
 @require_POST
-def submit_evidence(request: HttpRequest, slug: str, requirement_id: int) -> HttpResponse:
+def submit_evidence(request: AuthedRequest, slug: str, requirement_id: int) -> HttpResponse:
     """Hand in a file or link; a bad file is shown as a form error and nothing is stored."""
     membership = membership_or_404(request.user, slug)
     requirement = requirement_or_404(membership.team, requirement_id)
@@ -206,7 +207,7 @@ def submit_evidence(request: HttpRequest, slug: str, requirement_id: int) -> Htt
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, slug: str, completion_id: int) -> HttpResponse:
+def decide(request: AuthedRequest, slug: str, completion_id: int) -> HttpResponse:
     """Approve, verify or reject a pending request."""
     membership = membership_or_404(request.user, slug)
     completion = decidable_or_403(membership, completion_id)
@@ -239,7 +240,7 @@ def decide(request: HttpRequest, slug: str, completion_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def evidence_file(request: HttpRequest, slug: str, completion_id: int) -> FileResponse:
+def evidence_file(request: AuthedRequest, slug: str, completion_id: int) -> FileResponse:
     """Send an uploaded file to its owner or a manager of the team; 404 for anyone else."""
     membership = membership_or_404(request.user, slug)
     completion = evidence_or_404(membership, completion_id)

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.requests import AuthedRequest
 from scheduling.availability import connections as service
 from scheduling.availability.access import own_connection_or_404
 from scheduling.availability.forms import CaldavConnectionForm, IcsConnectionForm, PickCalendarForm
@@ -27,14 +28,14 @@ def _page(
 
 @login_required
 @require_GET
-def connections(request: HttpRequest) -> HttpResponse:
+def connections(request: AuthedRequest) -> HttpResponse:
     """List my calendar connections with their sync state, and forms to add one."""
     return _page(request)
 
 
 @login_required
 @require_POST
-def add_ics(request: HttpRequest) -> HttpResponse:
+def add_ics(request: AuthedRequest) -> HttpResponse:
     """Connect a calendar by its .ics address."""
     form = IcsConnectionForm(request.POST)
     if form.is_valid():
@@ -52,7 +53,7 @@ def add_ics(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_caldav(request: HttpRequest) -> HttpResponse:
+def add_caldav(request: AuthedRequest) -> HttpResponse:
     """Connect a CalDAV account, then pick which calendar to read."""
     form = CaldavConnectionForm(request.POST)
     if form.is_valid():
@@ -70,7 +71,7 @@ def add_caldav(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def pick_calendar(request: HttpRequest, connection_id: int) -> HttpResponse:
+def pick_calendar(request: AuthedRequest, connection_id: int) -> HttpResponse:
     """Pick one calendar of a CalDAV account."""
     connection = own_connection_or_404(request.user, connection_id)
     try:
@@ -100,7 +101,7 @@ def pick_calendar(request: HttpRequest, connection_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def sync_now(request: HttpRequest, connection_id: int) -> HttpResponse:
+def sync_now(request: AuthedRequest, connection_id: int) -> HttpResponse:
     """Re-import a calendar now."""
     connection = own_connection_or_404(request.user, connection_id)
     if connection.needs_calendar:
@@ -113,7 +114,7 @@ def sync_now(request: HttpRequest, connection_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def remove(request: HttpRequest, connection_id: int) -> HttpResponse:
+def remove(request: AuthedRequest, connection_id: int) -> HttpResponse:
     """Disconnect a calendar."""
     connection = own_connection_or_404(request.user, connection_id)
     service.remove_connection(connection=connection, by=request.user)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.requests import AuthedRequest
 from scheduling.availability import services
 from scheduling.availability.access import own_block_or_404, own_time_range_or_404
 from scheduling.availability.forms import (
@@ -60,7 +61,7 @@ def _grid_context(request: HttpRequest, start: date, form: MarkDaysForm | None =
 
 @login_required
 @require_GET
-def month(request: HttpRequest) -> HttpResponse:
+def month(request: AuthedRequest) -> HttpResponse:
     """Show the coming months, one cell per day, with my marks, busy times and shifts."""
     return render(request, "availability/month.html", _grid_context(request, _start_month(request)))
 
@@ -75,7 +76,7 @@ def _marks_payload(request: HttpRequest, start: date) -> dict:
 
 @login_required
 @require_POST
-def mark(request: HttpRequest) -> HttpResponse:
+def mark(request: AuthedRequest) -> HttpResponse:
     """Mark the picked days; a day changed elsewhere since the page loaded is a conflict."""
     start = _start_month(request)
     form = MarkDaysForm(request.POST)
@@ -126,7 +127,7 @@ def mark(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_range(request: HttpRequest) -> HttpResponse:
+def add_range(request: AuthedRequest) -> HttpResponse:
     """Mark part of a day."""
     start = _start_month(request)
     form = TimeRangeForm(request.POST)
@@ -147,7 +148,7 @@ def add_range(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete_range(request: HttpRequest, entry_id: int) -> HttpResponse:
+def delete_range(request: AuthedRequest, entry_id: int) -> HttpResponse:
     """Remove a part-of-day entry."""
     entry = own_time_range_or_404(request.user, entry_id)
     services.delete_time_range(entry=entry, by=request.user)
@@ -157,7 +158,7 @@ def delete_range(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def override_block(request: HttpRequest, block_id: int) -> HttpResponse:
+def override_block(request: AuthedRequest, block_id: int) -> HttpResponse:
     """Say "I can still be on call" for a busy time from my calendar, or take it back."""
     block = own_block_or_404(request.user, block_id)
     overridden = request.POST.get("overridden") == "1"
@@ -171,7 +172,7 @@ def override_block(request: HttpRequest, block_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def confirm(request: HttpRequest) -> HttpResponse:
+def confirm(request: AuthedRequest) -> HttpResponse:
     """Record "I'm done for <month>" (or reopen it)."""
     reopen = "reopen_month" in request.POST
     form = MonthForm({"month": request.POST.get("reopen_month" if reopen else "month", "")})

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import manager_membership_or_403
 from accounts.models import Membership
+from accounts.requests import AuthedRequest
 from scheduling.availability import services
 from scheduling.availability.forms import DeadlineForm, TeamSettingsForm
 from scheduling.availability.models import AvailabilityDeadline, MonthConfirmation
@@ -35,7 +36,7 @@ def _month(request: HttpRequest, default: date | None) -> date | None:
 
 @login_required
 @require_GET
-def team(request: HttpRequest, slug: str) -> HttpResponse:
+def team(request: AuthedRequest, slug: str) -> HttpResponse:
     """Show the team's availability for a month, people × days."""
     membership = manager_membership_or_403(request.user, slug)
     team = membership.team
@@ -93,7 +94,7 @@ def _team_url(slug: str, month: date | None = None) -> str:
 
 @login_required
 @require_POST
-def team_settings(request: HttpRequest, slug: str) -> HttpResponse:
+def team_settings(request: AuthedRequest, slug: str) -> HttpResponse:
     """Decide what an unmarked day means for the team."""
     membership = manager_membership_or_403(request.user, slug)
     form = TeamSettingsForm(request.POST)
@@ -111,7 +112,7 @@ def team_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def set_deadline(request: HttpRequest, slug: str) -> HttpResponse:
+def set_deadline(request: AuthedRequest, slug: str) -> HttpResponse:
     """Set "availability for <month> due by <date>"."""
     membership = manager_membership_or_403(request.user, slug)
     form = DeadlineForm(request.POST)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import membership_or_404
+from accounts.requests import AuthedRequest
 from rota.links import Link, LinkInvalid, consume, read_token
 from scheduling.cover import services, swaps
 from scheduling.cover.access import member_seat_or_404
@@ -167,7 +168,7 @@ def swap_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def offer_swap(request: HttpRequest, slug: str, seat_id: int) -> HttpResponse:
+def offer_swap(request: AuthedRequest, slug: str, seat_id: int) -> HttpResponse:
     """Offer my seat in exchange for one of a colleague's."""
     membership, seat = member_seat_or_404(request.user, slug, seat_id)
     if seat.holder_id != request.user.pk:
@@ -199,7 +200,7 @@ def offer_swap(request: HttpRequest, slug: str, seat_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def withdraw_swap(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def withdraw_swap(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """The offerer withdraws an open swap offer."""
     membership = membership_or_404(request.user, slug)
     offer = SwapOffer.objects.filter(team=membership.team, pk=pk).first()

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import manager_membership_or_403, membership_or_404
 from accounts.models import AuditEntry, Membership
+from accounts.requests import AuthedRequest
 from scheduling.cover import services
 from scheduling.cover.access import (
     manager_request_or_404,
@@ -25,7 +26,7 @@ from scheduling.rotas.models import Seat
 
 
 @login_required
-def cant_make_it(request: HttpRequest, slug: str, seat_id: int) -> HttpResponse:
+def cant_make_it(request: AuthedRequest, slug: str, seat_id: int) -> HttpResponse:
     """Say you cannot make (part of) a seat; a manager can say it for the holder."""
     membership, seat = member_seat_or_404(request.user, slug, seat_id)
     on_behalf = seat.holder_id != request.user.pk
@@ -70,7 +71,7 @@ def cant_make_it(request: HttpRequest, slug: str, seat_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def request_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def request_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """Show a request: the seat, its state, the ranked candidates (managers) and its history."""
     membership, cover = member_request_or_404(request.user, slug, pk)
     asks = list(cover.asks.select_related("candidate").order_by("rank"))
@@ -103,7 +104,7 @@ def request_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def withdraw(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """The requester (or a manager) withdraws an open request."""
     _, cover = member_request_or_404(request.user, slug, pk)
     try:
@@ -117,7 +118,7 @@ def withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def undo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def undo(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """A manager undoes a completed cover before the shift starts."""
     _, cover = manager_request_or_404(request.user, slug, pk)
     try:
@@ -131,7 +132,7 @@ def undo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def assign(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """A manager assigns someone to an open or escalated request in one click."""
     membership, cover = manager_request_or_404(request.user, slug, pk)
     form = AssignForm(request.POST)
@@ -157,7 +158,7 @@ def assign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def team_requests(request: HttpRequest, slug: str) -> HttpResponse:
+def team_requests(request: AuthedRequest, slug: str) -> HttpResponse:
     """List the team's cover requests: active first, then the recent ones."""
     membership = membership_or_404(request.user, slug)
     base = CoverRequest.objects.for_team(membership.team).select_related(
@@ -186,7 +187,7 @@ def team_requests(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def cover_settings(request: HttpRequest, slug: str) -> HttpResponse:
+def cover_settings(request: AuthedRequest, slug: str) -> HttpResponse:
     """A manager chooses how the team looks for cover."""
     membership = manager_membership_or_403(request.user, slug)
     instance = CoverSettings.for_team(membership.team)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import manager_membership_or_403
 from accounts.models import Membership
+from accounts.requests import AuthedRequest
 from scheduling.oncall import reports, services
 from scheduling.oncall.access import manager_token_or_404
 from scheduling.oncall.chart import NARROW, fairness_chart
@@ -24,7 +25,7 @@ AUDIT_PER_PAGE = 50
 
 
 @login_required
-def tokens(request: HttpRequest, slug: str) -> HttpResponse:
+def tokens(request: AuthedRequest, slug: str) -> HttpResponse:
     """List the team's API tokens; show a new token's secret once."""
     membership = manager_membership_or_403(request.user, slug)
     team = membership.team
@@ -46,7 +47,7 @@ def tokens(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_create(request: HttpRequest, slug: str) -> HttpResponse:
+def token_create(request: AuthedRequest, slug: str) -> HttpResponse:
     """Create an API token and show it once."""
     membership = manager_membership_or_403(request.user, slug)
     form = TokenForm(request.POST)
@@ -65,7 +66,7 @@ def token_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """Revoke an API token."""
     _, token = manager_token_or_404(request.user, slug, pk)
     try:
@@ -87,7 +88,7 @@ def _range_form(request: HttpRequest, team) -> RangeForm:
 
 @login_required
 @require_safe
-def report(request: HttpRequest, slug: str) -> HttpResponse:
+def report(request: AuthedRequest, slug: str) -> HttpResponse:
     """Show shifts, hours and load per person over a range, with the fairness chart."""
     membership = manager_membership_or_403(request.user, slug)
     team = membership.team
@@ -111,7 +112,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def report_csv(request: AuthedRequest, slug: str) -> HttpResponse:
     """Download the report's rows, with a totals row, as CSV."""
     membership = manager_membership_or_403(request.user, slug)
     team = membership.team
@@ -135,7 +136,7 @@ def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
+def audit_log(request: AuthedRequest, slug: str) -> HttpResponse:
     """List who did what to which object in the team, filtered by person, action and date."""
     membership = manager_membership_or_403(request.user, slug)
     team = membership.team

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import membership_or_404
 from accounts.models import Membership
+from accounts.requests import AuthedRequest
 from scheduling.oncall import cover_stats, services
 from scheduling.oncall.access import member_shift_or_404
 from scheduling.oncall.forms import HandoverForm, PreferencesForm
@@ -25,7 +26,7 @@ PAST_PER_PAGE = 10
 
 @login_required
 @require_safe
-def my_shifts(request: HttpRequest) -> HttpResponse:
+def my_shifts(request: AuthedRequest) -> HttpResponse:
     """List my current, upcoming and past shifts with partners, notes, covers and contacts."""
     now = timezone.now()
     rows, past = my_shift_rows(request.user, now)
@@ -48,7 +49,7 @@ def my_shifts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthedRequest) -> HttpResponse:
     """Save which reminders I want."""
     form = PreferencesForm(request.POST)
     if form.is_valid():
@@ -61,7 +62,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def now_team(request: HttpRequest, slug: str) -> HttpResponse:
+def now_team(request: AuthedRequest, slug: str) -> HttpResponse:
     """Show who is on call now for the team, the next handoff and open cover requests."""
     membership = membership_or_404(request.user, slug)
     now = timezone.now()
@@ -79,7 +80,7 @@ def now_team(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def now_all(request: HttpRequest) -> HttpResponse:
+def now_all(request: AuthedRequest) -> HttpResponse:
     """Show who is on call now in each of my teams."""
     memberships = list(
         Membership.objects.filter(user=request.user).select_related("team").order_by("team__name")
@@ -93,7 +94,7 @@ def now_all(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def handover(request: HttpRequest, pk: int) -> HttpResponse:
+def handover(request: AuthedRequest, pk: int) -> HttpResponse:
     """Write my handover note on a shift, and read the notes handed to it."""
     membership, shift = member_shift_or_404(request.user, pk)
     mine = HandoverNote.objects.filter(shift=shift, author=request.user).first()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import manager_membership_or_403, membership_or_404
+from accounts.requests import AuthedRequest
 from scheduling.rotas import calendar, services
 from scheduling.rotas.access import manager_period_or_404
 from scheduling.rotas.forms import PeriodForm, PublishForm
@@ -19,7 +20,7 @@ from scheduling.rotas.services.periods import next_period_dates
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def periods(request: HttpRequest, slug: str) -> HttpResponse:
+def periods(request: AuthedRequest, slug: str) -> HttpResponse:
     """List the team's rota periods and create a new one; engineers see the published ones."""
     membership = membership_or_404(request.user, slug)
     team = membership.team
@@ -65,7 +66,7 @@ def periods(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def period(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def period(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """Show the period calendar: availability, eligibility, seats, seat panel and summary."""
     membership, period = manager_period_or_404(request.user, slug, pk)
     sections = calendar.cached_sections(period)
@@ -86,7 +87,7 @@ def period(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def open_collecting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def open_collecting(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """Start collecting availability for a draft period."""
     _, period = manager_period_or_404(request.user, slug, pk)
     try:
@@ -100,7 +101,7 @@ def open_collecting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def recommend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def recommend(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """Queue the engine for this period."""
     _, period = manager_period_or_404(request.user, slug, pk)
     try:
@@ -112,7 +113,7 @@ def recommend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def recommendation_status(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
+def recommendation_status(request: AuthedRequest, slug: str, pk: int) -> JsonResponse:
     """Return the latest recommendation's status for the progress display."""
     _, period = manager_period_or_404(request.user, slug, pk)
     latest: Recommendation | None = period.recommendations.first()
@@ -130,7 +131,7 @@ def recommendation_status(request: HttpRequest, slug: str, pk: int) -> JsonRespo
 
 @login_required
 @require_POST
-def accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def accept(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """Lock every recommended seat (accept the recommendation as a whole)."""
     _, period = manager_period_or_404(request.user, slug, pk)
     count = services.accept_recommendation(period=period, by=request.user)
@@ -144,7 +145,7 @@ def accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def publish(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """Publish the period; empty seats need an explicit confirmation that names them."""
     _, period = manager_period_or_404(request.user, slug, pk)
     form = PublishForm(request.POST)

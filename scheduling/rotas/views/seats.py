@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import team_member_or_404
 from accounts.models import Membership
+from accounts.requests import AuthedRequest
 from scheduling.rotas import services
 from scheduling.rotas.access import manager_seat_or_404
 from scheduling.rotas.forms import AssignForm
@@ -24,7 +25,7 @@ def _back(slug: str, pk: int, seat_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assign(request: HttpRequest, slug: str, pk: int, seat_id: int) -> HttpResponse:
+def assign(request: AuthedRequest, slug: str, pk: int, seat_id: int) -> HttpResponse:
     """Put a member in the seat; confirm first when a rule would be broken."""
     membership, period, seat = manager_seat_or_404(request.user, slug, pk, seat_id)
     form = AssignForm(request.POST)
@@ -60,7 +61,7 @@ def assign(request: HttpRequest, slug: str, pk: int, seat_id: int) -> HttpRespon
 
 @login_required
 @require_POST
-def clear(request: HttpRequest, slug: str, pk: int, seat_id: int) -> HttpResponse:
+def clear(request: AuthedRequest, slug: str, pk: int, seat_id: int) -> HttpResponse:
     """Empty the seat."""
     _, period, seat = manager_seat_or_404(request.user, slug, pk, seat_id)
     services.clear_seat(seat=seat, by=request.user)
@@ -70,7 +71,7 @@ def clear(request: HttpRequest, slug: str, pk: int, seat_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def lock(request: HttpRequest, slug: str, pk: int, seat_id: int) -> HttpResponse:
+def lock(request: AuthedRequest, slug: str, pk: int, seat_id: int) -> HttpResponse:
     """Lock or unlock the seat (locked seats are fixed for the engine)."""
     _, period, seat = manager_seat_or_404(request.user, slug, pk, seat_id)
     try:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import manager_membership_or_403
+from accounts.requests import AuthedRequest
 from scheduling.rotas import services
 from scheduling.rotas.access import manager_template_or_404
 from scheduling.rotas.forms import PatternFormSet, RotaSettingsForm, TemplateForm
@@ -17,7 +18,7 @@ from scheduling.rotas.models import RotaSettings, RotationTemplate
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rota_settings(request: HttpRequest, slug: str) -> HttpResponse:
+def rota_settings(request: AuthedRequest, slug: str) -> HttpResponse:
     """Edit the team's weights and rules; list its rotation templates."""
     membership = manager_membership_or_403(request.user, slug)
     team = membership.team
@@ -37,7 +38,9 @@ def rota_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def template_edit(request: HttpRequest, slug: str, template_id: int | None = None) -> HttpResponse:
+def template_edit(
+    request: AuthedRequest, slug: str, template_id: int | None = None
+) -> HttpResponse:
     """Create or edit a rotation template and its follow-the-sun regional shifts."""
     if template_id is None:
         membership = manager_membership_or_403(request.user, slug)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from accounts.requests import AuthedRequest
 from scheduling.rotas.access import member_shift_or_404
 
 
 @login_required
 @require_safe
-def shift(request: HttpRequest, pk: int) -> HttpResponse:
+def shift(request: AuthedRequest, pk: int) -> HttpResponse:
     """Show who holds each role, their on-call phones and the escalation contacts."""
     membership, shift = member_shift_or_404(request.user, pk)
     published = shift.period.version > 0
