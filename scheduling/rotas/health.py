@@ -11,7 +11,7 @@ from __future__ import annotations
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Q
 
@@ -78,7 +78,8 @@ class Health:
 
 
 def _hours(a: datetime, b: datetime) -> float:
-    return max(0.0, (b - a).total_seconds() / 3600)
+    # In UTC: two datetimes sharing a zone subtract as wall clocks, losing a DST hour.
+    return max(0.0, (b.astimezone(UTC) - a.astimezone(UTC)).total_seconds() / 3600)
 
 
 def _clip(h: Held, start: datetime, end: datetime) -> tuple[datetime, datetime]:
@@ -101,7 +102,7 @@ def _split_by_day(a: datetime, b: datetime, tz: zoneinfo.ZoneInfo):
     """Yield (local date, start, end) pieces of [a, b) cut at local midnights."""
     while a < b:
         day = a.astimezone(tz).date()
-        midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+        midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
         piece_end = min(b, midnight)
         yield day, a, piece_end
         a = piece_end
@@ -110,14 +111,11 @@ def _split_by_day(a: datetime, b: datetime, tz: zoneinfo.ZoneInfo):
 def _night_hours(a: datetime, b: datetime, tz: zoneinfo.ZoneInfo) -> float:
     total = 0.0
     for day, lo, hi in _split_by_day(a, b, tz):
-        for start, end in (
-            (datetime.combine(day, time(0), tzinfo=tz), datetime.combine(day, NIGHT[1], tzinfo=tz)),
-            (
-                datetime.combine(day, NIGHT[0], tzinfo=tz),
-                datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz),
-            ),
-        ):
-            total += _hours(max(lo, start), min(hi, end))
+        after = day + timedelta(days=1)
+        for start, end in (((day, time(0)), (day, NIGHT[1])), ((day, NIGHT[0]), (after, time(0)))):
+            low = datetime.combine(*start, tzinfo=tz).astimezone(UTC)
+            high = datetime.combine(*end, tzinfo=tz).astimezone(UTC)
+            total += _hours(max(lo, low), min(hi, high))
     return total
 
 

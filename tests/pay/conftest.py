@@ -9,6 +9,7 @@ import pytest
 
 from scheduling.pay import services
 from scheduling.rotas.models import RotaSettings
+from scheduling.rotas.services.changes import split_seat_for_cover
 from tests.factories import MembershipFactory
 from tests.oncall.factories import PeriodFactory, make_shift, utc
 
@@ -63,3 +64,18 @@ def march(team, manager, alice, bob):
         "clocks": make_shift(period, utc(2027, 3, 27, 9), utc(2027, 3, 28, 8), primary=alice),
     }
     return period, shifts
+
+
+@pytest.fixture
+def covered(march, manager, bob):
+    """Bob covers 13:00–17:00 of Alice's per-shift Tuesday secondary."""
+    _, shifts = march
+    seat = shifts["tuesday"].seats.get(role="secondary")
+    split_seat_for_cover(
+        seat=seat,
+        starts_at=utc(2027, 3, 2, 13),
+        ends_at=utc(2027, 3, 2, 17),
+        new_holder=bob,
+        by=manager,
+    )
+    return march

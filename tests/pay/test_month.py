@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 
 from scheduling.pay import services
 from scheduling.pay.errors import MonthLocked, MonthNotOver
-from scheduling.rotas.services.changes import reassign_seat, split_seat_for_cover
+from scheduling.rotas.services.changes import reassign_seat
 from tests.oncall.factories import utc
 
 MARCH = dt.date(2027, 3, 1)
@@ -37,21 +37,6 @@ def corrections(pay, user) -> dict[str, str]:
         if person
         else {}
     )
-
-
-@pytest.fixture
-def covered(march, manager, bob):
-    """Bob covers 13:00–17:00 of Alice's per-shift Tuesday secondary."""
-    _, shifts = march
-    seat = shifts["tuesday"].seats.get(role="secondary")
-    split_seat_for_cover(
-        seat=seat,
-        starts_at=utc(2027, 3, 2, 13),
-        ends_at=utc(2027, 3, 2, 17),
-        new_holder=bob,
-        by=manager,
-    )
-    return march
 
 
 def test_march_pay_by_hand(team, covered, alice, bob):
