@@ -89,7 +89,7 @@ def rules(request: HttpRequest, slug: str) -> HttpResponse:
     if latest is not None:
         initial = {f"{r.role}_amount": r.amount for r in latest.rates.all()}
         initial |= {f"{r.role}_unit": r.unit for r in latest.rates.all()}
-    form = PolicyForm(request.POST or None, instance=None, initial=initial)
+    form = PolicyForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_policy(
