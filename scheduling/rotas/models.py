@@ -42,7 +42,7 @@ class RotaSettings(models.Model):
     max_oncall_percent = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="The most of a period's time one person may be on call, e.g. 25; blank for no limit.",
+        help_text="The most of a period's time one person is on call, e.g. 25; blank: no limit.",
     )
 
     class Meta:

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='rotasettings',
             name='max_oncall_percent',
-            field=models.PositiveSmallIntegerField(blank=True, help_text="The most of a period's time one person may be on call, e.g. 25; blank for no limit.", null=True),
+            field=models.PositiveSmallIntegerField(blank=True, help_text="The most of a period's time one person is on call, e.g. 25; blank: no limit.", null=True),
         ),
         migrations.AddField(
             model_name='shift',
