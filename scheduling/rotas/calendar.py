@@ -107,9 +107,7 @@ def _sections(period) -> fragments.Part:
             "grid": render_to_string("rotas/_grid.html", context),
             "shifts": render_to_string("rotas/_shifts.html", context),
             "summary": render_to_string("rotas/_summary.html", context),
-            "health": render_to_string(
-                "rotas/_health.html", {"health": health.for_period(period)}
-            ),
+            "health": render_to_string("rotas/_health.html", {"health": health.for_period(period)}),
             "pending": sum(1 for s in pp.seats if s.holder_id != s.proposed_holder_id),
             "recommendation": recommendation,
         },
