@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "scheduling.rotas",
     "scheduling.cover",
     "scheduling.oncall",
+    "scheduling.pay",
     "calendars",
 ]
 

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("scheduling.rotas.urls")),
     path("", include("scheduling.oncall.urls")),
     path("", include("scheduling.cover.urls")),
+    path("", include("scheduling.pay.urls")),
     path("", include("calendars.urls")),
 ]

@@ -63,6 +63,8 @@ class Ranker:
         others = [t for t in self.held[p] if t != s]
         if person.max_shifts is not None and len(others) >= person.max_shifts:
             return False
+        if not problem.within_oncall_share([slot, *(problem.slots[t] for t in others)]):
+            return False
         if any(in_conflict(slot, problem.slots[t], index.rest) for t in others):
             return False
         if problem.rules.require_experienced_in_window and not index.experienced[p]:

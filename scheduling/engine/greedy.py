@@ -32,6 +32,8 @@ class Roster:
         if person.max_shifts is not None and len(self.held[p]) >= person.max_shifts:
             return False
         slot = problem.slots[s]
+        if not problem.within_oncall_share([slot, *(problem.slots[t] for t in self.held[p])]):
+            return False
         if any(in_conflict(slot, problem.slots[t], index.rest) for t in self.held[p]):
             return False
         if problem.rules.require_experienced_in_window and not index.experienced[p]:

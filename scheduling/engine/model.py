@@ -110,6 +110,14 @@ class RotaModel:
                 self.model.add_at_most_one(self.x[s, p] for s in clique)
             if person.max_shifts is not None and person.max_shifts < len(seats):
                 self.model.add(sum(self.x[s, p] for s in seats) <= person.max_shifts)
+            most = problem.max_oncall_seconds
+            if most is not None and not problem.within_oncall_share(
+                problem.slots[s] for s in seats
+            ):
+                # Minutes keep the coefficients small; slots start and end on whole minutes.
+                self.model.add(
+                    sum(self.x[s, p] * _minutes(problem.slots[s]) for s in seats) <= most // 60
+                )
         if problem.rules.require_experienced_in_window:
             # "Fully filled implies someone experienced" is "newcomers hold fewer than all seats".
             for members in index.windows:
@@ -369,3 +377,7 @@ class RotaModel:
             hints=lambda h: [(alone, alone_value(h, s, others)) for s, others, alone in lonely],
             span=len(terms),
         )
+
+
+def _minutes(slot) -> int:
+    return (slot.end_ts - slot.start_ts) // 60

@@ -7,7 +7,7 @@ comparison uses real elapsed time and a daylight-saving change never shifts a sl
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -40,6 +40,8 @@ class Rules:
     min_rest_hours: float
     experienced_threshold: int
     require_experienced_in_window: bool
+    # At most this part of the problem's span (first slot start to last slot end) on call.
+    max_oncall_share: float | None = None
 
     @property
     def min_rest_seconds(self) -> int:
@@ -101,6 +103,20 @@ class Problem:
     previous: Mapping[str, str | None] | None = None
 
     @cached_property
+    def max_oncall_seconds(self) -> int | None:
+        """Return the most seconds one person may hold under rules.max_oncall_share."""
+        share = self.rules.max_oncall_share
+        if share is None or not self.slots:
+            return None
+        span = max(s.end_ts for s in self.slots) - min(s.start_ts for s in self.slots)
+        return int(share * span)
+
+    def within_oncall_share(self, slots: Iterable[Slot]) -> bool:
+        """Tell whether holding the slots keeps a person within rules.max_oncall_share."""
+        most = self.max_oncall_seconds
+        return most is None or sum(s.end_ts - s.start_ts for s in slots) <= most
+
+    @cached_property
     def slot_by_id(self) -> dict[str, Slot]:
         """Return slots keyed by id."""
         return {s.id: s for s in self.slots}
@@ -124,7 +140,13 @@ class Problem:
 
 _TOP_KEYS = {"format", "name", "timezone", "rules", "slots", "people", "fixed", "previous"}
 _TOP_REQUIRED = ("format", "timezone", "rules", "slots", "people")
-_RULE_KEYS = {"min_rest_hours", "experienced_threshold", "require_experienced_in_window"}
+_RULE_KEYS = {
+    "min_rest_hours",
+    "experienced_threshold",
+    "require_experienced_in_window",
+    "max_oncall_share",
+}
+_RULE_REQUIRED = ("experienced_threshold", "min_rest_hours", "require_experienced_in_window")
 _SLOT_KEYS = {"id", "start", "end", "role", "weight"}
 _SLOT_REQUIRED = ("id", "start", "end", "role")
 _PERSON_KEYS = {
@@ -242,7 +264,7 @@ def _windows(value: Any, where: str) -> tuple[Interval, ...]:
 
 def _rules(value: Any) -> Rules:
     """Parse the rules object."""
-    data = _object(value, "rules", _RULE_KEYS, tuple(sorted(_RULE_KEYS)))
+    data = _object(value, "rules", _RULE_KEYS, _RULE_REQUIRED)
     flag = data["require_experienced_in_window"]
     if not isinstance(flag, bool):
         raise ProblemError(
@@ -254,7 +276,20 @@ def _rules(value: Any) -> Rules:
             data["experienced_threshold"], "rules.experienced_threshold"
         ),
         require_experienced_in_window=flag,
+        max_oncall_share=_share(data.get("max_oncall_share")),
     )
+
+
+def _share(value: Any) -> float | None:
+    """Parse rules.max_oncall_share: a fraction above 0 and at most 1, or absent."""
+    if value is None:
+        return None
+    share = _number(value, "rules.max_oncall_share")
+    if not 0 < share <= 1:
+        raise ProblemError(
+            "rules.max_oncall_share", f"must be above 0 and at most 1, not {share:g}"
+        )
+    return share
 
 
 def _slots(value: Any) -> tuple[Slot, ...]:

@@ -168,6 +168,10 @@ def check_fixed(problem: Problem) -> None:
             raise _fixed_error(
                 i, f"person {person_id!r} has more fixed seats than max_shifts={person.max_shifts}"
             )
+        if not problem.within_oncall_share(s for _, s in held[person_id]):
+            raise _fixed_error(
+                i, f"person {person_id!r} has more fixed time on call than max_oncall_share allows"
+            )
         members = window_fill.setdefault(slot.window, [])
         members.append((i, person))
         if (
@@ -212,6 +216,8 @@ def violations(problem: Problem, assignments: Mapping[str, str | None]) -> list[
         person = problem.person_by_id[person_id]
         if person.max_shifts is not None and len(slots) > person.max_shifts:
             problems.append(f"{person_id}: {len(slots)} seats, more than max_shifts")
+        if not problem.within_oncall_share(slots):
+            problems.append(f"{person_id}: on call for more than max_oncall_share of the time")
         slots.sort(key=lambda s: s.start_ts)
         for a, b in zip(slots, slots[1:], strict=False):
             if in_conflict(a, b, rest):

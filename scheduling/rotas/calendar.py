@@ -13,7 +13,7 @@ from django.utils import dateformat, timezone
 from accounts import fragments
 from scheduling.engine import rank_candidates
 from scheduling.engine.rules import can_hold, in_conflict
-from scheduling.rotas import inputs
+from scheduling.rotas import health, inputs
 from scheduling.rotas import problem as problem_builder
 from scheduling.rotas.models import Seat
 from scheduling.rotas.problem import ALWAYS_ELIGIBLE, PeriodProblem, person_id, user_id_of
@@ -53,7 +53,7 @@ def cached_sections(period) -> dict[str, Any]:
     """
     zone = timezone.get_current_timezone_name()
     return fragments.cached(
-        f"period:2:{period.pk}:{zone}", teams=[period.team_id], build=lambda: _sections(period)
+        f"period:3:{period.pk}:{zone}", teams=[period.team_id], build=lambda: _sections(period)
     )
 
 
@@ -107,6 +107,7 @@ def _sections(period) -> fragments.Part:
             "grid": render_to_string("rotas/_grid.html", context),
             "shifts": render_to_string("rotas/_shifts.html", context),
             "summary": render_to_string("rotas/_summary.html", context),
+            "health": render_to_string("rotas/_health.html", {"health": health.for_period(period)}),
             "pending": sum(1 for s in pp.seats if s.holder_id != s.proposed_holder_id),
             "recommendation": recommendation,
         },

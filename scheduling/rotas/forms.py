@@ -47,7 +47,15 @@ class RotaSettingsForm(forms.ModelForm):
             "min_rest_hours",
             "experienced_threshold",
             "require_experienced",
+            "max_oncall_percent",
         ]
+        labels = {"max_oncall_percent": "Most time on call (%)"}
+
+    def clean_max_oncall_percent(self) -> int | None:
+        value = self.cleaned_data["max_oncall_percent"]
+        if value is not None and not 1 <= value <= 100:
+            raise forms.ValidationError("Give a percentage from 1 to 100, or leave it blank.")
+        return value
 
     def clean_holiday_country(self) -> str:
         import holidays

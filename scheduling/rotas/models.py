@@ -39,6 +39,11 @@ class RotaSettings(models.Model):
     require_experienced = models.BooleanField(
         default=True, help_text="Every fully staffed shift has at least one experienced person."
     )
+    max_oncall_percent = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The most of a period's time one person is on call, e.g. 25; blank: no limit.",
+    )
 
     class Meta:
         verbose_name_plural = "rota settings"
@@ -188,6 +193,9 @@ class Shift(models.Model):
     ends_at = models.DateTimeField()
     label = models.CharField(max_length=60, blank=True)
     weight = models.FloatField(default=1.0)
+    share = models.FloatField(
+        default=1.0, help_text="The part of its original shift this is (a partial cover splits it)."
+    )
 
     objects = ShiftQuerySet.as_manager()
 

@@ -169,6 +169,11 @@ def build(period: RotaPeriod, *, now: datetime | None = None) -> PeriodProblem:
             "min_rest_hours": settings.min_rest_hours,
             "experienced_threshold": settings.experienced_threshold,
             "require_experienced_in_window": settings.require_experienced,
+            **(
+                {"max_oncall_share": settings.max_oncall_percent / 100}
+                if settings.max_oncall_percent
+                else {}
+            ),
         },
         "slots": [
             {

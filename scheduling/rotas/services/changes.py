@@ -129,7 +129,12 @@ def split_seat_for_cover(
         def share(a: datetime, b: datetime) -> float:
             return round(shift.weight * (b - a).total_seconds() / total, 4)
 
-        Shift.objects.filter(pk=shift.pk).update(ends_at=parts[0][1], weight=share(*parts[0]))
+        def part_of(a: datetime, b: datetime) -> float:
+            return round(shift.share * (b - a).total_seconds() / total, 6)
+
+        Shift.objects.filter(pk=shift.pk).update(
+            ends_at=parts[0][1], weight=share(*parts[0]), share=part_of(*parts[0])
+        )
         version_changes: list[tuple[Seat, int | None, int | None]] = []
         covered_seat: Seat | None = None
         for sibling in siblings:
@@ -152,6 +157,7 @@ def split_seat_for_cover(
                 ends_at=b,
                 label=shift.label,
                 weight=share(a, b),
+                share=part_of(a, b),
             )
             for sibling in siblings:
                 covered = sibling.pk == seat.pk and (a, b) == covered_part
