@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import manager_membership_or_403
+from accounts.requests import AuthedRequest
 from scheduling.pay import services
 from scheduling.pay.errors import PayError
 from scheduling.pay.forms import MonthForm, PolicyForm
@@ -18,7 +19,7 @@ from scheduling.pay.models import PayPolicy
 from scheduling.rotas import health
 
 
-def _month(request: HttpRequest, team) -> object:
+def _month(request: AuthedRequest, team) -> object:
     today = timezone.localtime(timezone.now(), team.tz).date()
     default = services.previous_month(services.month_start(today))
     return MonthForm(request.GET or request.POST).month_or(default)
@@ -26,7 +27,7 @@ def _month(request: HttpRequest, team) -> object:
 
 @login_required
 @require_safe
-def report(request: HttpRequest, slug: str) -> HttpResponse:
+def report(request: AuthedRequest, slug: str) -> HttpResponse:
     """Show one month's pay per person, what payroll was sent, and the rotation's health."""
     membership = manager_membership_or_403(request.user, slug)
     team = membership.team
@@ -47,7 +48,7 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def payroll_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def payroll_csv(request: AuthedRequest, slug: str) -> HttpResponse:
     """Download the month's payroll CSV: one line per person and pay code."""
     membership = manager_membership_or_403(request.user, slug)
     month = _month(request, membership.team)
@@ -61,7 +62,7 @@ def payroll_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def lock(request: HttpRequest, slug: str) -> HttpResponse:
+def lock(request: AuthedRequest, slug: str) -> HttpResponse:
     """Mark the month as sent to payroll."""
     membership = manager_membership_or_403(request.user, slug)
     month = _month(request, membership.team)
@@ -80,7 +81,7 @@ def lock(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rules(request: HttpRequest, slug: str) -> HttpResponse:
+def rules(request: AuthedRequest, slug: str) -> HttpResponse:
     """List the team's pay rules and add rules from a day on."""
     membership = manager_membership_or_403(request.user, slug)
     team = membership.team
