@@ -79,10 +79,14 @@ def explain_empty(explainer: Explainer, seat: Seat) -> tuple[str, str, str, str]
     reasons: list[tuple[User, Reason | None]] = [
         (u, explainer.why_not(seat, u)) for u in pp.members
     ]
-    may = [u for u, r in reasons if r is None or r.kind not in ELIGIBILITY]
+    free = [u for u, r in reasons if r is None]
+    if free:
+        shown = _names(free[:3]) + (" and others" if len(free) > 3 else "")
+        return "free", f"not filled yet: {shown} could take it", "", ""
+    may = [u for u, r in reasons if r is not None and r.kind not in ELIGIBILITY]
     lacking = [u for u, r in reasons if r is not None and r.kind in ELIGIBILITY]
     blocked = Counter(r.kind for u, r in reasons if r is not None and r.kind not in ELIGIBILITY)
-    if lacking and len(may) < len(lacking) + 2:
+    if lacking:
         counts: Counter[str] = Counter()
         waiting: Counter[str] = Counter()
         ids: dict[str, int] = {}
@@ -109,7 +113,7 @@ def explain_empty(explainer: Explainer, seat: Seat) -> tuple[str, str, str, str]
             )
         return f"eligibility:{top}:{','.join(str(u.pk) for u in may)}", words, action, url
     if not blocked:
-        return "free", "not filled yet: a recommendation would fill it", "", ""
+        return "nobody", "the team has no members", "", ""
     parts = ", ".join(f"{n} {KIND_WORDS.get(k, k)}" for k, n in blocked.most_common())
     words = f"all {_people(len(may))} who may hold {seat.role}: {parts}"
     cause = blocked.most_common(1)[0][0]
