@@ -9,9 +9,8 @@ import pytest
 import time_machine
 
 from scheduling.cover.candidates import rank
-from scheduling.rotas import calendar
+from scheduling.rotas import calendar, services
 from scheduling.rotas import problem as problem_builder
-from scheduling.rotas import services
 from scheduling.rotas.models import PeriodState, Recommendation, RotaSettings, Seat
 from tests.factories import MembershipFactory, TeamFactory
 from tests.rotas.conftest import FIRST, LAST
