@@ -43,12 +43,13 @@ class Commitment:
 
     def describe(self, tz) -> str:
         """Return e.g. "Platform London primary Tue 3 Mar 08:00–16:00"."""
+        return f"{self.team_name} {self.seat(tz)}"
+
+    def seat(self, tz) -> str:
+        """Return e.g. "London primary Tue 3 Mar 08:00–16:00"."""
         start, end = self.starts_at.astimezone(tz), self.ends_at.astimezone(tz)
-        label = f" {self.label}" if self.label else ""
-        return (
-            f"{self.team_name}{label} {self.role} {start:%a} {start.day} {start:%b %H:%M}"
-            f"–{end:%H:%M}"
-        )
+        label = f"{self.label} " if self.label else ""
+        return f"{label}{self.role} {start:%a} {start.day} {start:%b %H:%M}–{end:%H:%M}"
 
 
 def for_users(

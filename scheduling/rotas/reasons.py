@@ -181,7 +181,7 @@ class Explainer:
         for c in clashing(self._commitments(user), shift.starts_at, shift.ends_at, timedelta(0)):
             return Reason(
                 "other_team",
-                f"on call for {c.team_name} then ({c.describe(timezone.get_current_timezone())})",
+                f"on call for {c.team_name} then ({c.seat(timezone.get_current_timezone())})",
                 f"Open {c.team_name}'s seat",
                 reverse("rotas:period", args=[c.team_slug, c.period_id])
                 + f"?seat={c.seat_id}#seat-panel",

@@ -148,7 +148,7 @@ def test_on_call_for_another_team_links_to_that_seat(period, crew, manager, temp
     other_period.save()
     reason = _why(period, _seats(period)[0], crew[2])
     assert reason.kind == "other_team"
-    assert reason.words.startswith("on call for Platform then (Platform primary Wed 24 Mar 21:00")
+    assert reason.words.startswith("on call for Platform then (primary Wed 24 Mar 21:00")
     assert reason.action == "Open Platform's seat"
     assert reason.url == f"/teams/{other.slug}/rota/{other_period.pk}/?seat={theirs.pk}#seat-panel"
 
