@@ -185,3 +185,49 @@ def test_experience_and_load_count_every_team_with_a_breakdown(period, other, ma
         assert person.past_shifts == 2
         load = next(r for r in calendar.summary(pp)["loads"] if r.user == shared[0])
         assert load.past == 2 and load.past_title == "Platform 2"
+
+
+def test_a_swap_into_another_teams_shift_is_refused(period, other, manager, crew):
+    from scheduling.cover.swaps import swap_problems
+
+    other_period, shared = other
+    seats = list(Seat.objects.filter(shift__period=period).select_related("shift"))
+    mine, theirs = seats[0], seats[8]
+    Seat.objects.filter(pk=mine.pk).update(holder=crew[4], proposed_holder=crew[4])
+    Seat.objects.filter(pk=theirs.pk).update(holder=shared[0], proposed_holder=shared[0])
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert swap_problems(mine=mine, theirs=theirs) == []
+    clash = Seat.objects.filter(
+        shift__period=other_period,
+        shift__starts_at__lt=mine.shift.ends_at,
+        shift__ends_at__gt=mine.shift.starts_at,
+    ).first()
+    Seat.objects.filter(pk=clash.pk).update(proposed_holder=shared[0])
+    other_period.state = PeriodState.RECOMMENDED
+    other_period.save()
+    problems = swap_problems(mine=mine, theirs=theirs)
+    assert any("on call for Platform" in p for p in problems)
+
+
+def test_a_manager_of_several_teams_recommends_them_together_from_one_page(
+    period, other, manager, client_for, monkeypatch, django_capture_on_commit_callbacks
+):
+    from scheduling.rotas import tasks
+
+    other_period, _shared = other
+    client = client_for(manager)
+    page = client.get("/rota/recommend/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert period.team.name in body and "Platform" in body
+    sent = []
+    monkeypatch.setattr(tasks.recommend_many, "delay", lambda pks: sent.append(pks))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/rota/recommend/", {"period": [period.pk, other_period.pk]}, follow=True
+        )
+    assert "Recommending" in response.content.decode()
+    queued = Recommendation.objects.filter(period__in=[period, other_period])
+    assert sent == [sorted(r.pk for r in queued)] or sent == [[r.pk for r in queued]]
+    assert len(sent[0]) == 2
