@@ -191,3 +191,13 @@ def test_summary_groups_empty_seats_by_binding_cause_with_the_fix(period, crew, 
     assert len(first.seats) == 7
     assert first.action == "Review approvals" and first.url.endswith("#approval-queue")
     assert calendar.summary(pp, explainer)["gaps"][0].words == first.words
+
+
+def test_grid_tooltips_use_the_same_words(period, crew, access):
+    user = crew[3]
+    access.completions.filter(user=user).delete()
+    pp = problem_builder.build(period)
+    row = next(r for r in calendar.grid(pp)["rows"] if r["user"] == user)
+    cell = row["cells"][0]
+    assert not cell.eligible
+    assert cell.title.endswith(": available, not eligible: Production access missing")
