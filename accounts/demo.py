@@ -31,6 +31,8 @@ TEAMS = [
             ("noah@example.com", "Noah Evans", "Europe/London", Role.ENGINEER),
             ("isla@example.com", "Isla Murphy", "Europe/Dublin", Role.ENGINEER),
             ("george@example.com", "George Adeyemi", "Europe/London", Role.ENGINEER),
+            ("liam@example.com", "Liam O'Brien", "Europe/Dublin", Role.ENGINEER),
+            ("chloe@example.com", "Chloe Martin", "Europe/London", Role.ENGINEER),
         ],
     },
     {
@@ -55,6 +57,7 @@ TEAMS = [
             ("mei@example.com", "Mei Lin Tan", "Asia/Singapore", Role.ENGINEER),
             ("arjun@example.com", "Arjun Nair", "Asia/Singapore", Role.ENGINEER),
             ("zoe@example.com", "Zoe Carter", "America/New_York", Role.ENGINEER),
+            ("fatima@example.com", "Fatima Hassan", "Europe/London", Role.ENGINEER),
         ],
     },
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from accounts.models import Membership, Team
@@ -27,6 +27,9 @@ class PersonWindows:
     ]  # aware UTC, merged, half-open; entries and busy blocks not overridden
     preferred: list[Window]  # 'preferred' entries
     avoid: list[Window]  # unmarked days when the team says unmarked = "unknown until marked"
+    # The two sources of `unavailable`, kept apart so a reason can say which one binds.
+    marked: list[Window] = field(default_factory=list)
+    busy: list[Window] = field(default_factory=list)
 
 
 def unmarked_means(team: Team) -> str:
@@ -94,13 +97,13 @@ def windows_for_team(*, team: Team, start: datetime, end: datetime) -> dict[int,
     result: dict[int, PersonWindows] = {}
     for user in users:
         zone = _zone(user.timezone)
-        unavailable = list(busy[user.pk])
+        marked: list[Window] = []
         preferred: list[Window] = []
         marked_days: set[date] = set()
         for entry in entries[user.pk]:
             marked_days.add(entry.day)
             if entry.kind == Kind.UNAVAILABLE:
-                unavailable.append(entry_window(entry, zone))
+                marked.append(entry_window(entry, zone))
             elif entry.kind == Kind.PREFERRED:
                 preferred.append(entry_window(entry, zone))
         avoid: list[Window] = []
@@ -111,9 +114,11 @@ def windows_for_team(*, team: Team, start: datetime, end: datetime) -> dict[int,
                 if day not in marked_days
             ]
         result[user.pk] = PersonWindows(
-            unavailable=merge(unavailable, start, end),
+            unavailable=merge(marked + busy[user.pk], start, end),
             preferred=merge(preferred, start, end),
             avoid=merge(avoid, start, end),
+            marked=merge(marked, start, end),
+            busy=merge(busy[user.pk], start, end),
         )
     return result
 

@@ -11,8 +11,10 @@ from scheduling.requirements.models import Completion, Kind, Requirement, Status
 from scheduling.requirements.state import team_today
 
 # title -> definition; "people" maps an email to a state: met, expiring, expired, pending,
-# rejected, outdated (confirmed an older version); everyone else has the "default" state.
-# Every state appears, yet most people can hold at least one role so the demo rota fills.
+# rejected, outdated (confirmed an older version), lapses (met until the 19th of next month);
+# everyone else, managers included, has the "default" state. Two people per team lack a
+# requirement with a request pending; everyone else holds every role through next month, so
+# the demo's next month fills.
 REQUIREMENTS = {
     "payments": [
         {
@@ -25,10 +27,7 @@ REQUIREMENTS = {
             "instructions": "Read the runbook end to end, then confirm here.",
             "link": "https://wiki.example.com/payments/runbook",
             "default": "met",
-            "people": {
-                "jack@example.com": "expiring",
-                "george@example.com": "outdated",
-            },
+            "people": {"george@example.com": "outdated"},
         },
         {
             "title": "Production access",
@@ -52,12 +51,7 @@ REQUIREMENTS = {
             "instructions": "Take the internal IC course, then upload the certificate.",
             "link": "https://learn.example.com/incident-commander",
             "default": "met",
-            "people": {
-                "noah@example.com": "pending",
-                "sofia@example.com": "rejected",
-                "george@example.com": "expired",
-                "amelia@example.com": "expiring",
-            },
+            "people": {"george@example.com": "expired"},
         },
         {
             "title": "On-call phone on profile",
@@ -74,7 +68,7 @@ REQUIREMENTS = {
             "description": "PCI rules for looking at card data during an incident.",
             "link": "https://wiki.example.com/payments/pci",
             "default": "met",
-            "people": {"ravi@example.com": "none"},
+            "people": {},
         },
     ],
     "platform": [
@@ -86,7 +80,7 @@ REQUIREMENTS = {
             "description": "Cluster failover, DNS, and the follow-the-sun handoff checklist.",
             "link": "https://wiki.example.com/platform/runbook",
             "default": "met",
-            "people": {"emma@example.com": "expiring"},
+            "people": {},
         },
         {
             "title": "Cloud admin role",
@@ -97,11 +91,11 @@ REQUIREMENTS = {
             "description": "The admin role in the cloud accounts, granted for 90 days at a time.",
             "instructions": "Request it; Hannah or a manager approves it.",
             "default": "met",
+            # Ravi's lapses on the 20th of next month: "Met until 19 ..." and a reminder.
             "people": {
                 "zoe@example.com": "pending",
-                "carlos@example.com": "rejected",
                 "arjun@example.com": "expired",
-                "mei@example.com": "expiring",
+                "ravi@example.com": "lapses",
             },
         },
         {
@@ -112,7 +106,7 @@ REQUIREMENTS = {
             "description": "A CKA certificate, or an equivalent internal assessment.",
             "instructions": "Upload the certificate or give the link to your Credly badge.",
             "default": "met",
-            "people": {"arjun@example.com": "pending", "zoe@example.com": "none"},
+            "people": {"arjun@example.com": "pending", "zoe@example.com": "rejected"},
         },
         {
             "title": "On-call phone on profile",
@@ -132,7 +126,7 @@ def seed(log) -> None:
         team = Team.objects.filter(slug=slug).first()
         if team is None:
             continue
-        members = list(User.objects.filter(memberships__team=team, memberships__role="engineer"))
+        members = list(User.objects.filter(memberships__team=team).order_by("pk"))
         manager = User.objects.filter(memberships__team=team, memberships__role="manager").first()
         today = team_today(team)
         for spec in definitions:
@@ -155,6 +149,11 @@ def seed(log) -> None:
     log(f"Demo requirements: {created} created")
 
 
+def _next_month_day(today, day: int):
+    """Return that day of next month."""
+    return (today.replace(day=1) + timedelta(days=32)).replace(day=day)
+
+
 def _complete(requirement, person, state, today, manager, index) -> None:
     """Create the completion that puts a person in the given state."""
     if state == "none":
@@ -162,7 +161,10 @@ def _complete(requirement, person, state, today, manager, index) -> None:
     days = requirement.validity_days
     now = timezone.now()
     if state in ("met", "outdated"):
-        start = today - timedelta(days=20 + 7 * index)
+        # Valid to well after next month, whatever the validity.
+        start = today - timedelta(days=min(20 + 7 * index, max((days or 400) - 75, 0)))
+    elif state == "lapses":
+        start = _next_month_day(today, 20) - timedelta(days=days or 30)
     elif state == "expiring":
         start = today - timedelta(days=(days or 30) - 6 - index % 5)
     elif state == "expired":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from django.utils import timezone
@@ -56,6 +56,8 @@ class Cell:
     rejected: Completion | None = None
     days_left: int | None = None
     outdated: bool = False
+    # Set when a met completion lapses before the end of the month being planned.
+    met_until: date | None = None
 
     @property
     def met(self) -> bool:
@@ -67,16 +69,26 @@ class Cell:
             return "Pending verification"
         if self.state == State.EXPIRING:
             return f"Expires in {self.days_left} day{'s' if self.days_left != 1 else ''}"
+        if self.state == State.MET and self.met_until is not None:
+            return f"Met until {self.met_until.day} {self.met_until:%b}"
         return STATE_LABELS[self.state]
 
     @property
     def badge(self) -> str:
+        if self.state == State.MET and self.met_until is not None:
+            return "warn"
         return STATE_BADGES[self.state]
 
 
 def team_today(team: Team) -> date:
     """Return today's date in the team's time zone."""
     return timezone.now().astimezone(team.tz).date()
+
+
+def planning_horizon(today: date) -> date:
+    """Return the last day of next month: the rota being planned ends by then."""
+    after_next = date(today.year + (today.month + 1) // 12, (today.month + 1) % 12 + 1, 1)
+    return after_next - timedelta(days=1)
 
 
 def cell_for(
@@ -98,7 +110,17 @@ def cell_for(
         state = (
             State.EXPIRING if days_left is not None and days_left <= EXPIRING_DAYS else State.MET
         )
-        return Cell(requirement, state, completion=best, pending=pending, days_left=days_left)
+        last = None if best.valid_until is None else best.valid_until - timedelta(days=1)
+        # "Met" today but lapsing inside the month being planned must say so (issue 13).
+        met_until = last if last is not None and last < planning_horizon(on) else None
+        return Cell(
+            requirement,
+            state,
+            completion=best,
+            pending=pending,
+            days_left=days_left,
+            met_until=met_until,
+        )
     if pending is not None:
         return Cell(requirement, State.PENDING, pending=pending)
     lapsed = [c for c in current if c.valid_until is not None and c.valid_until <= on]

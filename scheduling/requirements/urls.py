@@ -35,6 +35,11 @@ urlpatterns = [
         name="evidence",
     ),
     path(
+        "teams/<slug:slug>/requirements/<int:requirement_id>/remind/<int:user_id>/",
+        views.remind,
+        name="remind",
+    ),
+    path(
         "teams/<slug:slug>/requirements/requests/<int:completion_id>/decide/",
         views.decide,
         name="decide",

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.access import manager_membership_or_403, membership_or_404
 from accounts.models import Membership
 from accounts.requests import AuthedRequest
-from scheduling.requirements import services
+from scheduling.requirements import reminders, services
 from scheduling.requirements.access import (
     decidable_or_403,
     evidence_or_404,
@@ -203,6 +203,21 @@ def submit_evidence(request: AuthedRequest, slug: str, requirement_id: int) -> H
         },
         status=400,
     )
+
+
+@login_required
+@require_POST
+def remind(request: AuthedRequest, slug: str, requirement_id: int, user_id: int) -> HttpResponse:
+    """Email a member a reminder to meet or renew the requirement (managers only)."""
+    membership = manager_membership_or_403(request.user, slug)
+    requirement = requirement_or_404(membership.team, requirement_id)
+    member = Membership.objects.select_related("user").filter(team=membership.team, user_id=user_id)
+    if not member.exists():
+        raise Http404("No such member.")
+    person = member.first().user
+    reminders.remind(requirement=requirement, user=person, by=request.user)
+    messages.success(request, f"Reminded {person.name} about {requirement.title}.")
+    return _back(request, slug)
 
 
 @login_required

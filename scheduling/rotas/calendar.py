@@ -12,11 +12,12 @@ from django.utils import dateformat, timezone
 
 from accounts import fragments
 from scheduling.engine import rank_candidates
-from scheduling.engine.rules import can_hold, in_conflict
 from scheduling.rotas import health, inputs
 from scheduling.rotas import problem as problem_builder
+from scheduling.rotas.gaps import group_empty
 from scheduling.rotas.models import Seat
 from scheduling.rotas.problem import ALWAYS_ELIGIBLE, PeriodProblem, person_id, user_id_of
+from scheduling.rotas.reasons import Explainer
 from scheduling.rotas.shiftgen import public_holidays
 
 ROLE_SHORT = {"primary": "P", "secondary": "S", "shadow": "Sh"}
@@ -39,6 +40,10 @@ class PersonLoad:
     weekends: int = 0
     holidays: int = 0
     past: int = 0
+    past_title: str = ""
+    elsewhere: int = 0
+    elsewhere_title: str = ""
+    busy_hours: float = 0.0
 
 
 def _days(first: date, last: date) -> list[date]:
@@ -66,6 +71,7 @@ def seat_panel(period, seat_pk: int, sections: dict[str, Any]) -> dict[str, Any]
     selected.draft_user = pp.users.get(selected.proposed_holder_id)
     ranked = candidates(pp, selected)
     listed = {c["user"].pk for c in ranked}
+    explainer = Explainer(pp)
     return {
         "sections": {
             **sections,
@@ -74,6 +80,7 @@ def seat_panel(period, seat_pk: int, sections: dict[str, Any]) -> dict[str, Any]
         },
         "selected": selected,
         "candidates": ranked,
+        "everyone_else": explainer.everyone(selected, listed),
         "others": [u for u in pp.members if u.pk not in listed],
     }
 
@@ -89,13 +96,14 @@ def _sections(period) -> fragments.Part:
     for seat in pp.seats:
         seat.draft_user = pp.users.get(seat.proposed_holder_id)
     roles, shift_rows = shifts_table(pp)
+    explainer = Explainer(pp)
     context = {
         "team": period.team,
         "period": period,
-        "grid": grid(pp),
+        "grid": grid(pp, explainer),
         "roles": roles,
         "shift_rows": shift_rows,
-        "summary": summary(pp),
+        "summary": summary(pp, explainer),
     }
     recommendation = period.recommendations.first()
     if recommendation is not None and recommendation.solution:
@@ -115,7 +123,25 @@ def _sections(period) -> fragments.Part:
     )
 
 
-def grid(pp: PeriodProblem) -> dict[str, Any]:
+def _cell_words(
+    explainer: Explainer, user, day: date, first_seat: dict[date, Seat], eligible: bool
+) -> str:
+    """Return the reason words a day's tooltip adds: the requirement missing, another team."""
+    words = []
+    seat = first_seat.get(day)
+    if not eligible and seat is not None:
+        reason = explainer.eligibility(seat, user)
+        words.append(reason.words if reason else "not eligible")
+    elif not eligible:
+        words.append("not eligible")
+    tz = timezone.get_current_timezone()
+    for c in explainer.pp.commitments.get(user.pk, []):
+        if c.starts_at.astimezone(explainer.pp.period.team.tz).date() == day:
+            words.append(f"on call for {c.team_name} ({c.describe(tz)})")
+    return "".join(f", {w}" for w in words)
+
+
+def grid(pp: PeriodProblem, explainer: Explainer | None = None) -> dict[str, Any]:
     """Return the people × days grid: availability state, eligibility and assignments."""
     period = pp.period
     days = _days(period.starts_on, period.ends_on)
@@ -131,6 +157,16 @@ def grid(pp: PeriodProblem) -> dict[str, Any]:
     # Each cell's tooltip is built here with the day formatted once per day: formatting and
     # looking it up in the template for every cell was close to half of the page's time.
     labels = {day: dateformat.format(day, "D j M") for day in days}
+    explainer = explainer or Explainer(pp)
+    # The tooltip explains eligibility for the day's main role (primary when offered).
+    first_seat: dict[date, Seat] = {}
+    for seat in sorted(pp.seats, key=lambda s: (s.role != "primary", s.shift.starts_at)):
+        first_seat.setdefault(pp.seat_dates[seat.pk], seat)
+    busy_days = {
+        (c.user_id, c.starts_at.astimezone(period.team.tz).date())
+        for cs in pp.commitments.values()
+        for c in cs
+    }
     rows = []
     for user in pp.members:
         eligibility = pp.eligibility.get(user.pk, {})
@@ -138,7 +174,9 @@ def grid(pp: PeriodProblem) -> dict[str, Any]:
         for day in days:
             state = states.get(user.pk, {}).get(day, "unknown")
             eligible = bool(offered & set(eligibility.get(day, ALWAYS_ELIGIBLE)))
-            title = f"{user.name}, {labels[day]}: {state}{'' if eligible else ', not eligible'}"
+            title = f"{user.name}, {labels[day]}: {state}"
+            if not eligible or (user.pk, day) in busy_days:
+                title += _cell_words(explainer, user, day, first_seat, eligible)
             cells.append(
                 Cell(
                     day=day,
@@ -199,46 +237,27 @@ def candidates(pp: PeriodProblem, seat: Seat) -> list[dict[str, Any]]:
     ]
 
 
-def why_unfilled(pp: PeriodProblem, seat: Seat, draft: dict[str, str | None]) -> str:
-    """Return, in a few words, why nobody can take the empty seat."""
-    problem = pp.problem
-    slot = problem.slot_by_id[str(seat.pk)]
-    eligible = [p for p in problem.people if slot.role in p.roles]
-    if not eligible:
-        return f"nobody is eligible for {seat.role}"
-    free = [p for p in eligible if can_hold(p, slot)]
-    if not free:
-        return f"all {len(eligible)} eligible people are unavailable or not qualified that day"
-    held: dict[str, list[str]] = defaultdict(list)
-    for slot_id, holder in draft.items():
-        if holder:
-            held[holder].append(slot_id)
-    rest = problem.index.rest
-    rested = [
-        p
-        for p in free
-        if not any(
-            in_conflict(slot, problem.slot_by_id[o], rest) for o in held[p.id] if o != slot.id
-        )
-    ]
-    if not rested:
-        return f"the {len(free)} available people already work too close to it (rest rule)"
-    return (
-        "no one left who keeps the experience rule"
-        if problem.rules.require_experienced_in_window
-        else "not filled yet"
-    )
-
-
-def summary(pp: PeriodProblem) -> dict[str, Any]:
-    """Return loads per person, weekend/holiday counts and the empty seats with reasons."""
+def summary(pp: PeriodProblem, explainer: Explainer | None = None) -> dict[str, Any]:
+    """Return loads per person (every team), weekend/holiday counts, empty seats by cause."""
     period = pp.period
     holidays = public_holidays(
         pp.settings.holiday_country, range(period.starts_on.year, period.ends_on.year + 1)
     )
     past = {p.id: p.past_shifts for p in pp.problem.people}
     loads = {u.pk: PersonLoad(user=u, past=past.get(person_id(u.pk), 0)) for u in pp.members}
-    draft = pp.draft()
+    for user_id, load in loads.items():
+        teams = pp.past_by_team.get(user_id, {})
+        load.past_title = ", ".join(f"{name} {n}" for name, n in sorted(teams.items()))
+        mine = pp.commitments.get(user_id, [])
+        # Upcoming utilisation: seats held elsewhere during this period, and calendar time.
+        load.elsewhere = sum(1 for c in mine if c.team_id != period.team_id)
+        by_team: dict[str, int] = defaultdict(int)
+        for c in mine:
+            if c.team_id != period.team_id:
+                by_team[c.team_name] += 1
+        load.elsewhere_title = ", ".join(f"{name} {n}" for name, n in sorted(by_team.items()))
+        own = pp.windows.get(user_id)
+        load.busy_hours = sum((b - a).total_seconds() for a, b in (own.busy if own else [])) / 3600
     empty = []
     for seat in pp.seats:
         load = loads.get(seat.proposed_holder_id)
@@ -254,6 +273,14 @@ def summary(pp: PeriodProblem) -> dict[str, Any]:
     top = max((r.weight for r in rows), default=0) or 1
     for row in rows:
         row.bar = round(100 * row.weight / top)
-    unfilled = [{"seat": s, "why": why_unfilled(pp, s, draft)} for s in empty]
+    gaps = group_empty(explainer or Explainer(pp), empty)
     filled = len(pp.seats) - len(empty)
-    return {"loads": rows, "unfilled": unfilled, "filled": filled, "total": len(pp.seats)}
+    shared = any(r.elsewhere for r in rows)
+    return {
+        "loads": rows,
+        "gaps": gaps,
+        "empty": len(empty),
+        "filled": filled,
+        "total": len(pp.seats),
+        "shared": shared,
+    }

@@ -12,6 +12,7 @@ from scheduling.rotas import problem as problem_builder
 from scheduling.rotas import services
 from scheduling.rotas.models import (
     PeriodState,
+    Recommendation,
     RotaPeriod,
     RotaSettings,
     RotationTemplate,
@@ -61,10 +62,19 @@ def _fill(period: RotaPeriod, *, history: bool) -> None:
     pp = problem_builder.build(period)
     data = pp.data
     if history:
-        # Invented history: everyone could do every role and the team was still learning.
+        # Invented history: everyone could do every role and the team was still learning, but
+        # a person in two teams was never on call for both at once (their other seats stay).
         offered = sorted({s["role"] for s in data["slots"]})
+        rest = pp.rest
         for person in data["people"]:
-            person.update(roles=offered, unavailable=[], preferred=[], avoid=[])
+            elsewhere = pp.commitments.get(problem_builder.user_id_of(person["id"]), [])
+            windows = [c.stretched(rest) for c in elsewhere]
+            person.update(
+                roles=offered,
+                unavailable=[[a.isoformat(), b.isoformat()] for a, b in windows],
+                preferred=[],
+                avoid=[],
+            )
         data["rules"]["require_experienced_in_window"] = False
     problem = parse_problem(data)
     # History only needs to look plausible; this month is what people see, so make it fair.
@@ -73,6 +83,12 @@ def _fill(period: RotaPeriod, *, history: bool) -> None:
     for seat in seats:
         seat.proposed_holder_id = problem_builder.user_id_of(solution.assignments.get(str(seat.pk)))
     Seat.objects.bulk_update(seats, ["proposed_holder"])
+
+
+def _recommend(period: RotaPeriod, by: User) -> None:
+    """Recommend next month now, as a manager would: the demo opens on a filled draft."""
+    recommendation = Recommendation.objects.create(period=period, requested_by=by)
+    services.run_recommendation(recommendation_id=recommendation.pk)
 
 
 def _publish_quietly(period: RotaPeriod, by: User) -> None:
@@ -157,4 +173,5 @@ def seed(log) -> None:
                 )
             else:
                 services.open_collecting(period=period, by=manager)
+                _recommend(period, manager)
         log(f"Rota for {team.name}: {created} period{'s' if created != 1 else ''} added")

@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Membership, Team, User
 from scheduling.engine import Problem, ProblemError, parse_problem
+from scheduling.rotas import commitments as commitments_of
 from scheduling.rotas import inputs
+from scheduling.rotas.commitments import Commitment
 from scheduling.rotas.models import RotaPeriod, RotaSettings, Seat
 
 ALWAYS_ELIGIBLE = frozenset({"shadow"})
@@ -58,6 +59,14 @@ class PeriodProblem:
     data: dict[str, Any]
     problem: Problem
     dropped_fixed: list[str] = field(default_factory=list)
+    # Seats outside this period (other teams, other periods) and experience by team.
+    commitments: dict[int, list[Commitment]] = field(default_factory=dict)
+    past_by_team: dict[int, Counter[str]] = field(default_factory=dict)
+    blocked: dict[int, set[int]] = field(default_factory=dict)
+
+    @property
+    def rest(self) -> timedelta:
+        return timedelta(hours=self.settings.min_rest_hours)
 
     @property
     def users(self) -> dict[int, User]:
@@ -132,24 +141,26 @@ def build(period: RotaPeriod, *, now: datetime | None = None) -> PeriodProblem:
         end = datetime.combine(period.ends_on + timedelta(days=1), datetime.min.time(), tzinfo=tz)
     eligibility = inputs.eligible_roles(team=team, dates=dates) if dates else {}
     windows = inputs.windows(team=team, start=start, end=end)
-    past = Counter(
-        {
-            row["holder"]: row["n"]
-            for row in Seat.objects.filter(
-                shift__team=team, holder__in=[u.pk for u in members], shift__ends_at__lte=now
-            )
-            .exclude(shift__period=period)
-            .values("holder")
-            .annotate(n=Count("id"))
-        }
+    member_pks = [u.pk for u in members]
+    # Experience counts every team; a person is one person (design: issue 13).
+    by_team = commitments_of.past_by_team(
+        user_ids=member_pks, before=now, exclude_period_id=period.pk
+    )
+    past = Counter({user_id: sum(teams.values()) for user_id, teams in by_team.items()})
+    rest = timedelta(hours=settings.min_rest_hours)
+    elsewhere = commitments_of.for_users(
+        user_ids=member_pks, start=start - rest, end=end + rest, exclude_period_id=period.pk
     )
     shifts = {s.shift_id: s.shift for s in seats}
     people = []
+    blocked_by_user: dict[int, set[int]] = {}
     for user in members:
         roles, blocked = _encode_roles(seats, seat_dates, eligibility.get(user.pk, {}))
+        blocked_by_user[user.pk] = blocked
         own = windows.get(user.pk)
         unavailable = [(a, b) for a, b in (own.unavailable if own else [])]
         unavailable += [(shifts[i].starts_at, shifts[i].ends_at) for i in sorted(blocked)]
+        unavailable += [c.stretched(rest) for c in elsewhere.get(user.pk, [])]
         people.append(
             {
                 "id": person_id(user.pk),
@@ -208,6 +219,9 @@ def build(period: RotaPeriod, *, now: datetime | None = None) -> PeriodProblem:
         data=data,
         problem=problem,
         dropped_fixed=dropped,
+        commitments=elsewhere,
+        past_by_team=by_team,
+        blocked=blocked_by_user,
     )
 
 

@@ -13,6 +13,14 @@ def recommend(recommendation_id: int) -> None:
     run_recommendation(recommendation_id=recommendation_id)
 
 
+@shared_task(name="rotas.tasks.recommend_many")
+def recommend_many(recommendation_ids: list[int]) -> None:
+    """Run several teams' queued recommendations one after another."""
+    from scheduling.rotas.services.recommend import run_recommendations
+
+    run_recommendations(recommendation_ids=recommendation_ids)
+
+
 @shared_task(name="rotas.tasks.send_publish_emails")
 def send_publish_emails(version_id: int, user_ids: list[int]) -> None:
     """Email each affected person their shifts in the published version."""

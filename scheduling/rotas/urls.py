@@ -1,9 +1,10 @@
 from django.urls import path
 
-from scheduling.rotas.views import periods, seats, settings, shifts
+from scheduling.rotas.views import periods, seats, settings, several, shifts
 
 app_name = "rotas"
 urlpatterns = [
+    path("rota/recommend/", several.recommend_several, name="recommend_several"),
     path("teams/<slug:slug>/rota/", periods.periods, name="periods"),
     path("teams/<slug:slug>/rota/settings/", settings.rota_settings, name="settings"),
     path("teams/<slug:slug>/rota/templates/new/", settings.template_edit, name="template_new"),

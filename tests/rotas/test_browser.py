@@ -16,7 +16,7 @@ from scheduling.rotas.models import PeriodState, RotaPeriod, SeatChange
 def test_manager_recommends_swaps_and_publishes(live_server, page, screenshot, settings):
     settings.ROTA_SOLVE_SECONDS = 3
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    upcoming = RotaPeriod.objects.get(team__slug="payments", state=PeriodState.COLLECTING)
+    upcoming = RotaPeriod.objects.get(team__slug="payments", state=PeriodState.RECOMMENDED)
 
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", "maya@example.com")
@@ -65,3 +65,38 @@ def test_manager_recommends_swaps_and_publishes(live_server, page, screenshot, s
     assert SeatChange.objects.filter(
         seat__shift__period=upcoming, new_holder__display_name=newcomer
     ).exists()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_manager_opens_an_empty_seat_and_reads_each_persons_reason(
+    live_server, page, screenshot, settings
+):
+    from accounts import stamps
+    from scheduling.rotas.models import Seat
+
+    settings.ROTA_SOLVE_SECONDS = 3
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    upcoming = RotaPeriod.objects.get(team__slug="payments", state=PeriodState.RECOMMENDED)
+    seat = Seat.objects.filter(shift__period=upcoming, role="primary").order_by("pk")[3]
+    Seat.objects.filter(pk=seat.pk).update(proposed_holder=None, locked=False)
+    stamps.touch(teams=[upcoming.team_id])
+
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", "maya@example.com")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/$"))
+    page.goto(f"{live_server.url}/teams/payments/rota/{upcoming.pk}/?seat={seat.pk}#seat-panel")
+    panel = page.locator("#seat-panel")
+    panel.get_by_text("Everyone else").wait_for()
+    rows = panel.locator("ul.why-not li")
+    listed = panel.locator("ol.candidates li").count() + rows.count()
+    assert listed == upcoming.team.memberships.count()
+    text = panel.inner_text()
+    assert "George Adeyemi: not eligible:" in text
+    assert "Isla Murphy: not eligible: Production access pending approval" in text
+    assert panel.get_by_role("link", name="Review the pending approval").count() >= 1
+    panel.scroll_into_view_if_needed()
+    screenshot(page, "rotas-seat-why-not")

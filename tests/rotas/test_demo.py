@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import pytest
 from django.utils import timezone
 
 from accounts import demo as accounts_demo
+from scheduling.availability import demo as availability_demo
+from scheduling.cover import demo as cover_demo
+from scheduling.cover.models import AskState, CoverRequest
 from scheduling.requirements import demo as requirements_demo
 from scheduling.rotas import demo
 from scheduling.rotas.models import PeriodState, RotaPeriod, Seat, Shift
@@ -13,7 +18,8 @@ from scheduling.rotas.models import PeriodState, RotaPeriod, Seat, Shift
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_is_idempotent_and_makes_a_living_rota():
+def test_seed_is_idempotent_and_makes_a_living_rota(settings):
+    settings.ROTA_SOLVE_SECONDS = 3
     accounts_demo.seed(lambda _: None)
     requirements_demo.seed(lambda _: None)
     demo.seed(lambda _: None)
@@ -24,7 +30,7 @@ def test_seed_is_idempotent_and_makes_a_living_rota():
         periods = list(RotaPeriod.objects.filter(team__slug=slug).order_by("starts_on"))
         assert len(periods) == 8
         assert [p.state for p in periods[:7]] == [PeriodState.PUBLISHED] * 7
-        assert periods[-1].state == PeriodState.COLLECTING
+        assert periods[-1].state == PeriodState.RECOMMENDED
         today = timezone.localdate()
         assert periods[-2].starts_on <= today <= periods[-2].ends_on
     completed = Seat.objects.filter(shift__ends_at__lte=timezone.now(), holder__isnull=False)
@@ -33,3 +39,33 @@ def test_seed_is_idempotent_and_makes_a_living_rota():
         Shift.objects.filter(team__slug="platform").values_list("label", flat=True)
     )
     assert platform_labels == {"Singapore", "London", "New York"}
+
+
+def test_demo_fills_next_month_without_double_booking_and_cover_has_candidates(settings):
+    settings.ROTA_SOLVE_SECONDS = 3
+    accounts_demo.seed(lambda _: None)
+    requirements_demo.seed(lambda _: None)
+    availability_demo.seed(lambda _: None)
+    demo.seed(lambda _: None)
+    cover_demo.seed(lambda _: None)
+    for slug in ("payments", "platform"):
+        periods = list(RotaPeriod.objects.filter(team__slug=slug).order_by("starts_on"))
+        assert periods[-2].state == PeriodState.PUBLISHED  # this month
+        seats = Seat.objects.filter(shift__period=periods[-1])
+        assert seats.filter(proposed_holder__isnull=False).count() >= 0.95 * seats.count()
+    held = defaultdict(list)
+    for seat in Seat.objects.select_related("shift"):
+        for user_id in {seat.holder_id, seat.proposed_holder_id} - {None}:
+            held[user_id].append(seat.shift)
+    overlaps = 0
+    for shifts in held.values():
+        shifts.sort(key=lambda s: s.starts_at)
+        for i, a in enumerate(shifts):
+            for b in shifts[i + 1 :]:
+                if b.starts_at >= a.ends_at:
+                    break
+                overlaps += a.team_id != b.team_id
+    assert overlaps == 0
+    request = CoverRequest.objects.get()
+    assert request.asks.count() >= 3
+    assert request.asks.filter(state=AskState.PENDING).exists()

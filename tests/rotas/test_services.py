@@ -232,7 +232,7 @@ def test_accept_locks_recommended_seats(period, crew, manager):
     assert Seat.objects.filter(shift__period=period, locked=True).count() == 13
 
 
-def test_recommending_several_teams_fans_out_one_task_per_team(
+def test_recommending_several_teams_queues_one_task_running_them_in_turn(
     period, manager, monkeypatch, django_capture_on_commit_callbacks
 ):
     from scheduling.rotas import tasks
@@ -250,10 +250,12 @@ def test_recommending_several_teams_fans_out_one_task_per_team(
     )
     services.open_collecting(period=second, by=manager)
     sent = []
+    monkeypatch.setattr(tasks.recommend_many, "delay", lambda pks: sent.append(pks))
     monkeypatch.setattr(tasks.recommend, "delay", lambda pk: sent.append(pk))
     with django_capture_on_commit_callbacks(execute=True):
         recommendations = services.recommend_periods(periods=[period, second], by=manager)
-    assert sorted(sent) == sorted(r.pk for r in recommendations)
+    # One task, in order: each team's run sees the drafts of the teams before it.
+    assert sent == [[r.pk for r in recommendations]]
     assert {r.period.team_id for r in recommendations} == {period.team_id, other.pk}
 
 
@@ -287,7 +289,9 @@ def test_re_recommending_a_published_rota_changes_nothing_needlessly(
     assert RotaPeriod.objects.get(pk=period.pk).state == PeriodState.PUBLISHED
 
 
-def test_rota_recommend_command_queues_one_task_per_team(period, manager, monkeypatch):
+def test_rota_recommend_command_queues_the_teams_with_a_collecting_period(
+    period, manager, monkeypatch
+):
     from django.core.management import CommandError, call_command
 
     from scheduling.rotas import tasks
@@ -305,6 +309,7 @@ def test_rota_recommend_command_queues_one_task_per_team(period, manager, monkey
     )  # still a draft: not recommended
     sent = []
     monkeypatch.setattr(tasks.recommend, "delay", lambda pk: sent.append(pk))
+    monkeypatch.setattr(tasks.recommend_many, "delay", lambda pks: sent.append(pks))
     call_command("rota_recommend", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert [r.period_id for r in Recommendation.objects.all()] == [period.pk]
     with pytest.raises(CommandError, match="No such team: nope"):

@@ -78,6 +78,7 @@ def arguments(name: str, world: World) -> dict[str, object]:
         "connection_id": lambda w: w.connection.pk,
         "requirement_id": lambda w: w.completion.requirement_id,
         "completion_id": lambda w: w.completion.pk,
+        "user_id": lambda w: w.membership.user_id,
         "template_id": lambda w: w.period.template_id,
         "pk": lambda w: (pk_of.get(name) or pk_of[name.split(":")[0]])(w),
         "token": lambda w: tokens[name](w),

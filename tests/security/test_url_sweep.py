@@ -42,6 +42,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "requirements:request": ("302 405 405 405 405", "302 404 302 302 302"),
     "requirements:evidence": ("302 405 405 405 405", "302 404 400 400 400"),
     "requirements:decide": ("302 405 405 405 405", "302 404 403 403 302"),
+    "requirements:remind": ("302 405 405 405 405", "302 404 403 403 302"),
     "requirements:file": ("302 404 404 200 200", "302 405 405 405 405"),
     # availability: the engineer's own month, ranges, busy blocks and calendar connections
     "availability:month": ("302 200 200 200 200", "302 405 405 405 405"),
@@ -61,6 +62,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "availability:team_deadline": ("302 405 405 405 405", "302 404 403 403 302"),
     # rotas
     "rotas:periods": ("302 404 200 200 200", "302 404 403 403 200"),
+    # Lists only the teams the person manages; an empty choice goes back with a message.
+    "rotas:recommend_several": ("302 200 200 200 200", "302 302 302 302 302"),
     "rotas:settings": ("302 404 403 403 200", "302 404 403 403 200"),
     "rotas:template_new": ("302 404 403 403 200", "302 404 403 403 400"),
     "rotas:template_edit": ("302 404 403 403 200", "302 404 403 403 400"),

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts import audit
 from accounts.models import Team, User
+from scheduling.requirements.reminders import remind_lapsing
 from scheduling.rotas.errors import PeriodOverlap, WrongState
 from scheduling.rotas.models import (
     PeriodState,
@@ -113,6 +114,8 @@ def open_collecting(*, period: RotaPeriod, by: User) -> RotaPeriod:
             team=period.team,
             target=period,
         )
+        # Someone "Met" today but lapsing inside these dates hears it now, before the rota.
+        remind_lapsing(team=period.team, first=period.starts_on, last=period.ends_on)
     period.state = PeriodState.COLLECTING
     return period
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts import audit, stamps
 from accounts.models import User
 from scheduling.engine import solution_to_dict, solve
+from scheduling.rotas import commitments
 from scheduling.rotas import problem as problem_builder
 from scheduling.rotas.errors import WrongState
 from scheduling.rotas.models import PeriodState, Recommendation, RotaPeriod, Seat
@@ -22,7 +23,9 @@ ACTIVE = (Recommendation.Status.QUEUED, Recommendation.Status.RUNNING)
 STALE_AFTER = timedelta(minutes=15)
 
 
-def request_recommendation(*, period: RotaPeriod, by: User | None) -> Recommendation:
+def request_recommendation(
+    *, period: RotaPeriod, by: User | None, enqueue: bool = True
+) -> Recommendation:
     """Queue an engine run for the period (or return the one already under way)."""
     from scheduling.rotas import tasks
 
@@ -48,13 +51,31 @@ def request_recommendation(*, period: RotaPeriod, by: User | None) -> Recommenda
             team=period.team,
             target=period,
         )
-        transaction.on_commit(lambda: tasks.recommend.delay(recommendation.pk))
+        if enqueue:
+            transaction.on_commit(lambda: tasks.recommend.delay(recommendation.pk))
     return recommendation
 
 
 def recommend_periods(*, periods: Iterable[RotaPeriod], by: User | None) -> list[Recommendation]:
-    """Fan out: one recommendation task per period (one per team at organisation scale)."""
-    return [request_recommendation(period=p, by=by) for p in periods]
+    """Queue the periods' runs as one task that solves them one after another.
+
+    Each run sees the drafts the earlier ones wrote, so a person in several teams is never
+    proposed for two of them at once.
+    """
+    from scheduling.rotas import tasks
+
+    with transaction.atomic():
+        recommendations = [request_recommendation(period=p, by=by, enqueue=False) for p in periods]
+        queued = [r.pk for r in recommendations if r.status == Recommendation.Status.QUEUED]
+        if queued:
+            transaction.on_commit(lambda: tasks.recommend_many.delay(queued))
+    return recommendations
+
+
+def run_recommendations(*, recommendation_ids: Iterable[int]) -> None:
+    """Run queued recommendations in order (the multi-team flow)."""
+    for recommendation_id in recommendation_ids:
+        run_recommendation(recommendation_id=recommendation_id)
 
 
 def run_recommendation(*, recommendation_id: int) -> Recommendation | None:
@@ -85,11 +106,14 @@ def run_recommendation(*, recommendation_id: int) -> Recommendation | None:
         return recommendation
     with transaction.atomic():
         period = RotaPeriod.objects.select_for_update().get(pk=period.pk)
-        seats = list(Seat.objects.filter(shift__period=period, locked=False))
+        seats = list(
+            Seat.objects.filter(shift__period=period, locked=False).select_related("shift")
+        )
         for seat in seats:
             seat.proposed_holder_id = problem_builder.user_id_of(
                 result["assignments"].get(str(seat.pk))
             )
+        _drop_new_clashes(period, seats, pp.rest)
         Seat.objects.bulk_update(seats, ["proposed_holder"])
         stamps.touch(teams=[period.team_id])
         if period.state in (PeriodState.DRAFT, PeriodState.COLLECTING):
@@ -110,6 +134,22 @@ def run_recommendation(*, recommendation_id: int) -> Recommendation | None:
             recommendation=recommendation.pk,
         )
     return recommendation
+
+
+def _drop_new_clashes(period: RotaPeriod, seats: list[Seat], rest: timedelta) -> None:
+    """Empty seats another team filled with the same person while the engine ran."""
+    if not seats:
+        return
+    start = min(s.shift.starts_at for s in seats) - rest
+    end = max(s.shift.ends_at for s in seats) + rest
+    held = {s.proposed_holder_id for s in seats if s.proposed_holder_id}
+    elsewhere = commitments.for_users(
+        user_ids=held, start=start, end=end, exclude_period_id=period.pk
+    )
+    for seat in seats:
+        mine = elsewhere.get(seat.proposed_holder_id)
+        if mine and commitments.clashing(mine, seat.shift.starts_at, seat.shift.ends_at, rest):
+            seat.proposed_holder_id = None
 
 
 def accept_recommendation(

@@ -8,6 +8,7 @@ from accounts import audit
 from accounts.models import Membership, User
 from scheduling.engine.rules import any_overlap, in_conflict
 from scheduling.rotas import problem as problem_builder
+from scheduling.rotas.commitments import clashing
 from scheduling.rotas.errors import NeedsConfirmation, NotAMember, WrongState
 from scheduling.rotas.models import PeriodState, RotaPeriod, Seat
 from scheduling.rotas.services.periods import describe_seat
@@ -17,7 +18,7 @@ from scheduling.rotas.services.publishing import apply_published_edit
 def seat_warnings(
     pp: problem_builder.PeriodProblem, seat: Seat, user: User, *, availability: bool = True
 ) -> list[str]:
-    """Return why the person should not take the seat: ineligible, unavailable, short of rest."""
+    """Return why the person should not take the seat, here or in another team's rota."""
     tz = pp.period.team.tz
     warnings = []
     if not pp.eligible(user.pk, seat):
@@ -32,6 +33,16 @@ def seat_warnings(
     ]
     if availability and any_overlap(unavailable, slot.start_ts, slot.end_ts):
         warnings.append(f"{user.name} is unavailable during this shift.")
+    for c in clashing(
+        pp.commitments.get(user.pk, []), seat.shift.starts_at, seat.shift.ends_at, pp.rest
+    ):
+        overlap = c.starts_at < seat.shift.ends_at and seat.shift.starts_at < c.ends_at
+        warnings.append(
+            f"{user.name} is on call for {c.team_name} then: {c.describe(tz)}."
+            if overlap
+            else f"{user.name} is on call for {c.team_name}: {c.describe(tz)}; that breaks the"
+            f" {pp.settings.min_rest_hours:g} h rest rule."
+        )
     rest = pp.problem.index.rest
     for other in pp.seats:
         if other.pk == seat.pk or other.proposed_holder_id != user.pk:

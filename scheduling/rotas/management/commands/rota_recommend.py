@@ -1,4 +1,4 @@
-"""Recommend the next open period of several teams at once: one Celery task per team."""
+"""Recommend the next open period of several teams at once, in turn, in one Celery task."""
 
 from __future__ import annotations
 
