@@ -14,10 +14,11 @@ The greedy rota (seeded with ``previous``) is the first hint, and every solve st
 best rota so far, so a stage cut short by the time limit still returns a good, valid rota.
 
 Each CP-SAT search runs one worker with every constraint in its LP (linearization level 2).
-On these models that proves bounds 3-50 times faster than CP-SAT's default portfolio of
-``workers`` threads, idle or busy machine alike (docs/benchmarks.md), and a single worker's
-search does not depend on how threads are scheduled. More workers are used only for a model
-whose LP relaxation could not be solved, where the portfolio's variety is worth its cost.
+On these models that proves bounds 3-20 times faster than CP-SAT's default portfolio of
+``workers`` threads, idle or busy machine alike (docs/benchmarks.md). A single worker is also
+deterministic: the same problem gives the same rota whatever the load, unless the time limit
+cuts a search short. ``workers`` threads are used only for a model whose LP relaxation could
+not be solved, as before (none of the bench problems gets there).
 """
 
 from __future__ import annotations
