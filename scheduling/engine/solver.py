@@ -34,7 +34,7 @@ from .greedy import greedy_assign
 from .model import Holders, Objective, RotaModel, lexicographic
 from .problem import Problem
 from .relaxation import lower_bound, relax, satisfies
-from .search import flatten
+from .search import flatten, swap_wishes
 from .solution import Solution, Stage, loads
 
 _SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -314,6 +314,9 @@ def solve(
     run.max_load(_SHARE)
     run.stage(rota.spread(max(rota.unit_load(run.best), default=0)), _SHARE)
     wishes, experience = rota.wishes(), rota.experience()
+    if wishes is not None:
+        # Any wishes gain outweighs the whole experience range, so swaps only help.
+        run.best = swap_wishes(problem, run.best, rota.wish_gain)
     if wishes is not None and experience is not None:
         run.stage(lexicographic(wishes, experience), 1.0)
     elif wishes is not None or experience is not None:
