@@ -11,7 +11,8 @@ stage runs the same ladder, cheapest rung first, stopping at the first that prov
 4. CP-SAT on the whole model, stopped as soon as it reaches the LP bound.
 
 The greedy rota (seeded with ``previous``) is the first hint, and every solve starts from the
-best rota so far, so a stage cut short by the time limit still returns a good, valid rota.
+best rota so far, so a stage cut short by the time limit still returns a good, valid rota;
+before the wishes stage, equal-weight seats are swapped for wishes (search.swap_wishes).
 
 Each CP-SAT search runs one worker with every constraint in its LP (linearization level 2).
 On these models that proves bounds 3-20 times faster than CP-SAT's default portfolio of
