@@ -15,7 +15,8 @@ Public API::
         newcomers without an experienced partner in their window. ``status`` is "optimal" only
         when every stage was proven optimal within the time limit, else "feasible" (the rota
         is still valid and as good as the time allowed). ``Solution.stages`` tells how each
-        stage went. See solver.py for how the stages are proven quickly.
+        stage went (with its CP-SAT deterministic ``work``). See solver.py for how the stages
+        are proven quickly; each search runs one CP-SAT worker, ``workers`` caps the threads.
 
     solution_to_dict(solution) -> dict
         The rota-solution/1 document (assignments, load, seconds, status, top-10 candidates).

@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="rota_solve", description=__doc__)
     parser.add_argument("problem", help="rota-problem/1 JSON file, or - for standard input")
     parser.add_argument("--time-limit", type=float, default=10.0, help="seconds (default 10)")
-    parser.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="most CP-SAT workers (default 2)")
     parser.add_argument("--greedy", action="store_true", help="use the greedy baseline instead")
     return parser
 

@@ -89,6 +89,7 @@ class RotaModel:
         self.by_person: list[list[int]] = [[] for _ in problem.people]
         self.by_slot: list[list[int]] = [[] for _ in problem.slots]
         self.profiles: dict[int, list[tuple[int, tuple[int, ...], cp_model.IntVar]]] | None = None
+        self.wish_gain: dict[tuple[int, int], int] = {}
         self.units = sorted({index.units[s] for s in range(len(problem.slots))})
         fixed = {
             problem.slot_by_id[s].index: problem.person_by_id[p].index
@@ -319,6 +320,7 @@ class RotaModel:
             )
             if value:
                 coef[s, p] = value
+        self.wish_gain = coef
         if not coef:
             return None
         return Objective(

@@ -28,6 +28,7 @@ class Stage:
     status: str
     value: float
     seconds: float
+    work: float = 0.0  # CP-SAT deterministic time, comparable across machines and loads.
 
 
 @dataclass

@@ -11,7 +11,15 @@ stage runs the same ladder, cheapest rung first, stopping at the first that prov
 4. CP-SAT on the whole model, stopped as soon as it reaches the LP bound.
 
 The greedy rota (seeded with ``previous``) is the first hint, and every solve starts from the
-best rota so far, so a stage cut short by the time limit still returns a good, valid rota.
+best rota so far, so a stage cut short by the time limit still returns a good, valid rota;
+before the wishes stage, equal-weight seats are swapped for wishes (search.swap_wishes).
+
+Each CP-SAT search runs one worker with every constraint in its LP (linearization level 2).
+On these models that proves bounds 3-20 times faster than CP-SAT's default portfolio of
+``workers`` threads, idle or busy machine alike (docs/benchmarks.md). A single worker is also
+deterministic: the same problem gives the same rota whatever the load, unless the time limit
+cuts a search short. ``workers`` threads are used only for a model whose LP relaxation could
+not be solved, as before (none of the bench problems gets there).
 """
 
 from __future__ import annotations
@@ -27,10 +35,12 @@ from .greedy import greedy_assign
 from .model import Holders, Objective, RotaModel, lexicographic
 from .problem import Problem
 from .relaxation import lower_bound, relax, satisfies
-from .search import flatten
+from .search import flatten, swap_wishes
 from .solution import Solution, Stage, loads
 
 _SOLVED = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+# Every linear constraint (and its cuts) in CP-SAT's LP: the stage bounds are LP bounds.
+_LINEARIZATION = 2
 # Earlier stages matter more: each may use this share of the time left.
 _SHARE = 0.5
 
@@ -62,6 +72,7 @@ class _Run:
         self.best: Holders = _holders(problem, greedy_assign(problem, seed=problem.previous))
         self.stages: list[Stage] = []
         self.optimal = True
+        self.work = 0.0  # CP-SAT's deterministic time so far, independent of machine load.
 
     def remaining(self) -> float:
         """Return the seconds left."""
@@ -87,14 +98,17 @@ class _Run:
         """Solve model with a share of the remaining time; return status, holders and bound.
 
         With positive, stop as soon as the objective is proven above zero (all a refutation
-        needs); with stop, as soon as a solution reaches its target.
+        needs); with stop, as soon as a solution reaches its target. One worker unless workers
+        asks for more (see the module docstring).
         """
         solver = cp_model.CpSolver()
-        solver.parameters.num_workers = min(workers or self.workers, self.workers)
+        solver.parameters.num_workers = min(workers or 1, self.workers)
+        solver.parameters.linearization_level = _LINEARIZATION
         solver.parameters.max_time_in_seconds = max(self.remaining() * share, 0.001)
         if positive:
             solver.best_bound_callback = lambda bound: bound > 0 and solver.stop_search()
         result = solver.solve(model, stop)
+        self.work += solver.deterministic_time
         if result not in _SOLVED:
             return result, None, solver.best_objective_bound
         return result, self._read(solver.boolean_value), solver.best_objective_bound
@@ -112,7 +126,10 @@ class _Run:
         if status != "optimal":
             self.optimal = False
         seconds = round(time.perf_counter() - started, 4)
-        self.stages.append(Stage(name=name, status=status, value=round(value, 4), seconds=seconds))
+        work = round(self.work - sum(stage.work for stage in self.stages), 4)
+        self.stages.append(
+            Stage(name=name, status=status, value=round(value, 4), seconds=seconds, work=work)
+        )
 
     def pin(self, objective: Objective, status: str, value: int) -> None:
         """Constrain later stages to keep objective at value (or better, if not proven)."""
@@ -189,12 +206,12 @@ class _Run:
             hints = objective.hints(self.best) if objective.hints else []
         self.hint(model, hints)
         # After the neighbourhood search what is usually left is proving the bound, which one
-        # LP-driven worker does as fast as two and far better on a busy machine.
+        # LP-driven worker does fastest; without an LP optimum, the portfolio may search.
         result, found, _ = self.run(
             model,
             share,
             stop=None if target is None else _StopAt(target, maximize),
-            workers=1 if values is not None else None,
+            workers=None if values is not None else self.workers,
         )
         adopt(found)
         proven = result == cp_model.OPTIMAL or reached(current, target)
@@ -298,6 +315,9 @@ def solve(
     run.max_load(_SHARE)
     run.stage(rota.spread(max(rota.unit_load(run.best), default=0)), _SHARE)
     wishes, experience = rota.wishes(), rota.experience()
+    if wishes is not None:
+        # Any wishes gain outweighs the whole experience range, so swaps only help.
+        run.best = swap_wishes(problem, run.best, rota.wish_gain)
     if wishes is not None and experience is not None:
         run.stage(lexicographic(wishes, experience), 1.0)
     elif wishes is not None or experience is not None:
