@@ -20,4 +20,6 @@ urlpatterns = [
     path("", include("scheduling.oncall.urls")),
     path("", include("scheduling.cover.urls")),
     path("", include("calendars.urls")),
+    path("", include("integrations.webhooks.urls")),
+    path("", include("integrations.paging.urls")),
 ]
