@@ -254,6 +254,8 @@ WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 15, minimum=1)
 # Paging tools' API base URLs (Opsgenie EU accounts: https://api.eu.opsgenie.com).
 PAGERDUTY_API_URL = env_url("PAGERDUTY_API_URL", "https://api.pagerduty.com")
 OPSGENIE_API_URL = env_url("OPSGENIE_API_URL", "https://api.opsgenie.com")
+# A CA bundle for the paging tools' TLS (e.g. behind an inspecting proxy); blank: the system's.
+PAGING_CA_BUNDLE = env_str("PAGING_CA_BUNDLE", "")
 # Largest calendar (ICS file or CalDAV answer) an import reads.
 CALENDAR_IMPORT_MAX_BYTES = env_int("CALENDAR_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 

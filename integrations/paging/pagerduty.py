@@ -9,6 +9,7 @@ the outbox waits, so a worker never sleeps on a rate limit.
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -46,6 +47,10 @@ class _Client(pagerduty.RestApiV2Client):
             raise _RateLimited(int(value) if value.isdigit() else None)
 
 
+def _tls() -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=settings.PAGING_CA_BUNDLE or None)
+
+
 def client(api_key: str) -> pagerduty.RestApiV2Client:
     """Return a REST API v2 client whose every request passes the URL guard."""
     return _Client(
@@ -53,6 +58,7 @@ def client(api_key: str) -> pagerduty.RestApiV2Client:
         base_url=settings.PAGERDUTY_API_URL,
         timeout=settings.URL_FETCH_TIMEOUT,
         trust_env=False,
+        verify=_tls(),
         event_hooks={"request": [_guard]},
     )
 

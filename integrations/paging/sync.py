@@ -133,7 +133,11 @@ def push(*, link: ScheduleLink, now: datetime | None = None) -> int:
             _log(link, "sync", ok=False, detail=str(error))
             if not isinstance(error, Retryable):
                 continue
-            break  # The tool is down or limiting us: the rest waits for the next run.
+            # The tool is down or limiting us: every pending override of the link waits too.
+            Override.objects.filter(
+                link=link, state=OverrideState.PENDING, next_attempt_at__lt=row.next_attempt_at
+            ).update(next_attempt_at=row.next_attempt_at)
+            break
         row.state = OverrideState.SYNCED
         row.claimed_until = None
         row.attempts = 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from tests.integrations.contract_base import Call, ContractServer, Reply
@@ -24,8 +25,9 @@ def user_id(email: str) -> str:
 
 
 class PagerDutyServer(ContractServer):
-    def __init__(self, page_cap: int = 100) -> None:
-        super().__init__()
+    def __init__(self, tls: Path, page_cap: int = 100) -> None:
+        # The official client refuses any base URL but https://: the server speaks TLS.
+        super().__init__(tls=tls)
         self.page_cap = page_cap
         self.overrides: dict[str, dict[str, Any]] = {}
         self.oncalls: list[dict[str, Any]] = []
