@@ -35,6 +35,7 @@ class Reply:
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None  # sent as is instead of JSON
 
 
 class ContractServer:
@@ -63,10 +64,12 @@ class ContractServer:
                 )
                 reply = server.dispatch(call)
                 data = b"" if reply.body is None else json.dumps(reply.body).encode()
+                if reply.raw is not None:
+                    data = reply.raw
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
-                if data:
+                if data and "Content-Type" not in reply.headers:
                     self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()

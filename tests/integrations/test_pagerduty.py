@@ -9,7 +9,8 @@ import pytest
 from integrations.paging import services, tasks
 from integrations.paging.models import Override, OverrideState, Provider
 from scheduling.cover import services as cover
-from scheduling.rotas import problem, services as rota
+from scheduling.rotas import problem
+from scheduling.rotas import services as rota
 from scheduling.rotas.models import RotaPeriod, Seat
 from tests.cover.conftest import make_week
 from tests.integrations.contract_pagerduty import API_KEY, user_id
