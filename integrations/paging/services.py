@@ -72,7 +72,7 @@ def sync_now(*, link: ScheduleLink) -> None:
     """Queue a sync of the link (the page's "Sync now")."""
     from integrations.paging import tasks
 
-    tasks.sync_link.delay(link.pk)
+    transaction.on_commit(lambda: tasks.sync_link.delay(link.pk))
 
 
 def create_feed(*, team: Team, role: str, by: User) -> tuple[PagingFeed, str]:
