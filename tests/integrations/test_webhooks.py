@@ -230,3 +230,34 @@ def test_the_sweep_records_events_a_lost_signal_missed(clock, team, manager, eng
     tasks.sweep()
     assert receiver.types() == ["seat.changed"] * 4
     assert Seat.objects.filter(shift__period=week.period, holder__isnull=False).count() == 4
+
+
+def test_the_page_query_count_does_not_grow_with_endpoints_or_links(team, manager, manager_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from integrations.paging.models import ScheduleLink
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert manager_client.get(f"/teams/{team.slug}/integrations/").status_code == 200
+        return len(queries)
+
+    def add(n: int) -> None:
+        endpoint = Endpoint.objects.create(
+            team=team, url=f"https://hooks{n}.example.com/", events=["seat.changed"], secret="x"
+        )
+        services.send_test(endpoint=endpoint, by=manager)
+        ScheduleLink.objects.create(
+            team=team,
+            provider="opsgenie",
+            role=["primary", "secondary", "shadow"][n],
+            schedule_id=f"s{n}",
+            api_key="k",
+        )
+
+    add(0)
+    one = count()
+    add(1)
+    add(2)
+    assert count() == one
