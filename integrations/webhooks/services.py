@@ -275,26 +275,28 @@ def _disable(endpoint: Endpoint, now: datetime, error: str) -> None:
         team=team,
         target=endpoint,
     )
+    from integrations.webhooks import tasks
+
+    transaction.on_commit(lambda: tasks.email_disabled.delay(endpoint.pk))
+
+
+def email_disabled(*, endpoint: Endpoint) -> None:
+    """Tell the team's managers that the endpoint was turned off, and how to turn it on."""
+    team = endpoint.team
     managers = [
         m.user.contact_email
         for m in Membership.objects.managers().filter(team=team).select_related("user")
     ]
+    if not managers:
+        return
     link = settings.SITE_URL + reverse("webhooks:integrations", args=[team.slug])
     body = render_to_string(
         "integrations/email/webhook_disabled.txt",
         {"endpoint": endpoint, "team": team, "link": link},
     )
-
-    def mail() -> None:
-        try:
-            send_mail(
-                subject=f"[Rota] Webhook turned off for {team.name}",
-                message=body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=managers,
-            )
-        except Exception:  # noqa: BLE001 (the audit entry and the page still show it)
-            log.exception("Could not email the managers of %s about a disabled webhook", team)
-
-    if managers:
-        transaction.on_commit(mail)
+    send_mail(
+        subject=f"[Rota] Webhook turned off for {team.name}",
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=managers,
+    )

@@ -25,6 +25,17 @@ def deliver(delivery_id: int) -> None:
     services.deliver(delivery_id=delivery_id)
 
 
+@shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=10)
+def email_disabled(endpoint_id: int) -> None:
+    """Email the managers that a webhook was turned off (retried while SMTP is down)."""
+    from integrations.webhooks import services
+    from integrations.webhooks.models import Endpoint
+
+    endpoint = Endpoint.objects.select_related("team").filter(pk=endpoint_id).first()
+    if endpoint is not None and not endpoint.is_active:
+        services.email_disabled(endpoint=endpoint)
+
+
 @shared_task
 def deliver_due() -> int:
     """Send every delivery whose back-off ended."""
