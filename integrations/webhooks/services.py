@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
 import secrets
 from datetime import datetime, timedelta
 
@@ -22,7 +21,6 @@ from integrations.webhooks import http
 from integrations.webhooks.models import EVENT_NAMES, Delivery, DeliveryState, Endpoint, Event
 from rota import urlguard
 
-log = logging.getLogger(__name__)
 CLAIM_FOR = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=1)
 
