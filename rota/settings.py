@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "scheduling.oncall",
     "scheduling.pay",
     "calendars",
+    "integrations.webhooks",
+    "integrations.paging",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +200,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "scheduling.oncall.tasks.send_unfilled_warnings",
         "schedule": timedelta(minutes=15),
     },
+    "oncall-handoffs": {
+        "task": "scheduling.oncall.tasks.scan_handoffs",
+        "schedule": timedelta(minutes=1),
+    },
+    # Integrations: record missed webhook events, retry deliveries, sync paging tools.
+    "webhooks-sweep": {
+        "task": "integrations.webhooks.tasks.sweep",
+        "schedule": timedelta(minutes=1),
+    },
+    "paging-sweep": {"task": "integrations.paging.tasks.sweep", "schedule": timedelta(minutes=1)},
     "oncall-handover-missing": {
         "task": "scheduling.oncall.tasks.send_handover_missing",
         "schedule": timedelta(minutes=15),
@@ -233,6 +245,14 @@ ENCRYPTION_KEY = env_str("ENCRYPTION_KEY", "")
 # Outgoing URL fetches refuse private addresses; these hosts/networks are allowed anyway.
 URL_FETCH_ALLOW = env_list("URL_FETCH_ALLOW", ["127.0.0.1", "::1"] if TESTING else [])
 URL_FETCH_TIMEOUT = env_int("URL_FETCH_TIMEOUT", 15, minimum=1)
+# Outbound webhooks: seconds to wait for a receiver; failed attempts in a row before turning off.
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10, minimum=1)
+WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 15, minimum=1)
+# Paging tools' API base URLs (Opsgenie EU accounts: https://api.eu.opsgenie.com).
+PAGERDUTY_API_URL = env_url("PAGERDUTY_API_URL", "https://api.pagerduty.com")
+OPSGENIE_API_URL = env_url("OPSGENIE_API_URL", "https://api.opsgenie.com")
+# A CA bundle for the paging tools' TLS (e.g. behind an inspecting proxy); blank: the system's.
+PAGING_CA_BUNDLE = env_str("PAGING_CA_BUNDLE", "")
 # Largest calendar (ICS file or CalDAV answer) an import reads.
 CALENDAR_IMPORT_MAX_BYTES = env_int("CALENDAR_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 

@@ -21,4 +21,6 @@ urlpatterns = [
     path("", include("scheduling.cover.urls")),
     path("", include("scheduling.pay.urls")),
     path("", include("calendars.urls")),
+    path("", include("integrations.webhooks.urls")),
+    path("", include("integrations.paging.urls")),
 ]

@@ -17,6 +17,7 @@ from scheduling.cover import asking
 from scheduling.cover.errors import AlreadyCovered, AskClosed, CoverError, NotFree
 from scheduling.cover.models import ACTIVE, Ask, AskState, CoverRequest, CoverSettings, State
 from scheduling.cover.ranking import busy_holders, rank
+from scheduling.cover.signals import cover_requested, cover_resolved
 from scheduling.rotas.errors import RotaError
 from scheduling.rotas.models import Seat
 from scheduling.rotas.services.changes import reassign_seat, split_seat_for_cover
@@ -38,6 +39,11 @@ __all__ = [
 
 def _on_commit(task, *args) -> None:
     transaction.on_commit(lambda: task.delay(*args))
+
+
+def _send_on_commit(signal, request: CoverRequest, **kwargs: str) -> None:
+    """After commit: announce the request to adapters (webhooks, chat)."""
+    transaction.on_commit(lambda: signal.send(sender=CoverRequest, request=request, **kwargs))
 
 
 def describe(request: CoverRequest) -> str:
@@ -156,6 +162,7 @@ def open_request(
             seat=seat.pk,
             candidates=[r.user.pk for r in ranked],
         )
+        _send_on_commit(cover_requested, request)
         if request.escalate_at <= now:
             asking.escalate(request, why="the shift starts soon", now=now)
         asking.start_asking(request, now=now)
@@ -229,6 +236,7 @@ def _cover(
             seat=covered_seat.pk,
         )
         _on_commit(tasks.send_covered, request.pk)
+        _send_on_commit(cover_resolved, request, outcome="covered" if ask else "assigned")
     return request
 
 
@@ -299,6 +307,7 @@ def withdraw(*, request: CoverRequest, by: User, now: datetime | None = None) ->
             team=request.team,
             target=request,
         )
+        _send_on_commit(cover_resolved, request, outcome="withdrawn")
     return request
 
 

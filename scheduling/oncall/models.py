@@ -117,3 +117,39 @@ class ReminderPreferences(models.Model):
             )
         )
         return set(user_ids) - opted_out
+
+
+class Handoff(models.Model):
+    """Outbox: a team role's holder changed at a shift boundary; recorded once per key."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="handoffs")
+    role = models.CharField(max_length=10)
+    shift = models.ForeignKey(
+        Shift, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    previous_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField()
+    key = models.CharField(max_length=120, unique=True, help_text="team:role:boundary instant.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "role"]
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.previous_user_id} → {self.user_id}"
+
+
+class HandoffScan(models.Model):
+    """How far the handoff scan got; one row, locked while a scan runs."""
+
+    name = models.CharField(max_length=20, unique=True, default="default")
+    scanned_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Handoffs scanned until {self.scanned_until:%Y-%m-%d %H:%M}Z"

@@ -27,3 +27,11 @@ def send_handover_missing() -> int:
     from scheduling.oncall import reminders
 
     return reminders.send_handover_missing()
+
+
+@shared_task
+def scan_handoffs() -> int:
+    """Record the handoffs of shift boundaries passed since the last scan (every minute)."""
+    from scheduling.oncall import handoffs
+
+    return len(handoffs.scan())

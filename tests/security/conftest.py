@@ -13,6 +13,10 @@ from accounts import services as accounts
 from accounts.models import Invitation, Membership
 from calendars.content import cant_make_it_url
 from calendars.models import CalendarPreferences, TeamFeed
+from integrations.paging import services as paging
+from integrations.paging.models import ScheduleLink
+from integrations.webhooks import services as webhooks
+from integrations.webhooks.models import Delivery, Endpoint
 from scheduling.availability import services as availability
 from scheduling.availability.models import AvailabilityEntry, BusyBlock, CalendarConnection
 from scheduling.cover import services as cover
@@ -53,6 +57,11 @@ class World:
     api_secret: str
     feed_token: str  # the engineer's personal feed
     team_feed_token: str
+    # Integrations: a webhook endpoint with one delivery, a paging link and a paging feed.
+    endpoint: Endpoint | None = None
+    delivery: Delivery | None = None
+    schedule_link: ScheduleLink | None = None
+    paging_feed_token: str = ""
 
     @property
     def period(self):
@@ -127,7 +136,18 @@ def world(team, manager, engineer, outsider, settings, tmp_path) -> World:
     for each in (team, outsider.memberships.get().team):
         TeamFeed.for_team(each)
         availability.settings_for(each)
+    endpoint = Endpoint.objects.create(
+        team=team, url="https://hooks.example.com/rota", events=["seat.changed"], secret="whsec_x"
+    )
+    schedule_link = ScheduleLink.objects.create(
+        team=team, provider="pagerduty", role="primary", schedule_id="PX", api_key="k"
+    )
+    _, paging_feed_token = paging.create_feed(team=team, role="primary", by=manager)
     return World(
+        endpoint=endpoint,
+        delivery=webhooks.send_test(endpoint=endpoint, by=manager),
+        schedule_link=schedule_link,
+        paging_feed_token=paging_feed_token,
         week=week,
         membership=Membership.objects.get(team=team, user=engineer),
         invitation=invitation,

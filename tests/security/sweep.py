@@ -19,6 +19,7 @@ PERSONAS = ("anonymous", "outsider", "colleague", "engineer", "manager")
 READ_RECEIPTS = {
     "calendars.calendarpreferences": {"feed_read_at"},
     "oncall.teamapitoken": {"last_used_at"},
+    "paging.pagingfeed": {"last_read_at"},
 }
 # Rows no request should be judged by: sessions change whenever a message is shown; permissions
 # and content types are written by migrations only (and are the largest tables to hash).
@@ -58,6 +59,9 @@ def arguments(name: str, world: World) -> dict[str, object]:
         "oncall:token_revoke": lambda w: w.api_token.pk,
         "cover:withdraw_swap": lambda w: w.swap.pk,
         "cover": lambda w: w.cover_request.pk,
+        "webhooks": lambda w: w.endpoint.pk,
+        "webhooks:redeliver": lambda w: w.delivery.pk,
+        "paging": lambda w: w.schedule_link.pk,
     }
     tokens: dict[str, Callable[[World], str]] = {
         "invitation": lambda w: w.invitation_token,
@@ -67,6 +71,7 @@ def arguments(name: str, world: World) -> dict[str, object]:
         "calendars:link_done": lambda w: last_segment(w.cant_make_it_link()),
         "cover:link": lambda w: last_segment(w.ask_link()),
         "cover:swap_link": lambda w: last_segment(w.swap_link()),
+        "paging:feed": lambda w: w.paging_feed_token,
     }
     by_param: dict[str, Callable[[World], object]] = {
         "slug": lambda w: w.week.period.team.slug,

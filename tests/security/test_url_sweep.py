@@ -121,6 +121,20 @@ TABLE: dict[str, tuple[str, str]] = {
     "calendars:link": ("200 400 400 200 400", "400 400 400 400 400"),  # 400 POST: no reason given
     # Not used yet: back to it.
     "calendars:link_done": ("302 400 400 302 400", "405 405 405 405 405"),
+    # integrations: the team's Integrations page and its manager actions
+    "webhooks:integrations": ("302 404 403 403 200", "302 405 405 405 405"),
+    "webhooks:add": ("302 405 405 405 405", "302 404 403 403 302"),  # 302: form error shown
+    "webhooks:events": ("302 405 405 405 405", "302 404 403 403 302"),
+    "webhooks:test": ("302 405 405 405 405", "302 404 403 403 302"),
+    "webhooks:enable": ("302 405 405 405 405", "302 404 403 403 302"),
+    "webhooks:remove": ("302 405 405 405 405", "302 404 403 403 302"),
+    "webhooks:redeliver": ("302 405 405 405 405", "302 404 403 403 302"),
+    "paging:connect": ("302 405 405 405 405", "302 404 403 403 302"),
+    "paging:sync": ("302 405 405 405 405", "302 404 403 403 302"),
+    "paging:disconnect": ("302 405 405 405 405", "302 404 403 403 302"),
+    "paging:feed_create": ("302 405 405 405 405", "302 404 403 403 302"),
+    "paging:history": ("302 405 405 405 405", "302 404 403 403 302"),
+    "paging:feed": ("200 200 200 200 200", "405 405 405 405 405"),  # the token is the key
 }
 
 # Links that act for the person they were sent to, signed in or not.
@@ -135,6 +149,7 @@ TAMPERED = {
     "calendars:link_done": 400,
     "cover:link": 400,
     "cover:swap_link": 400,
+    "paging:feed": 404,
 }
 
 
