@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("scheduling.oncall.urls")),
     path("", include("scheduling.cover.urls")),
     path("", include("calendars.urls")),
+    path("integrations/slack/", include("integrations.slack.urls")),
 ]
