@@ -159,13 +159,16 @@ def _ask_pressed(inbound: Inbound, ask_id: int, *, agree: bool) -> str:
         else:
             text, note = "Thanks for answering — we are asking someone else.", "Declined."
     # The press answers its own message; the other questions' DMs are updated by chat.update.
-    outbox.enqueue(
-        installation=installation,
-        key=f"ask:{ask.pk}:closed",
-        method="response_url",
-        url=str(inbound.payload.get("response_url", "")),
-        args={"replace_original": True, **messages.closed(text)},
-    )
+    # If a winner's update of this DM is already queued, the presser is still answered.
+    for key in (f"ask:{ask.pk}:closed", f"press:{inbound.pk}"):
+        if outbox.enqueue(
+            installation=installation,
+            key=key,
+            method="response_url",
+            url=str(inbound.payload.get("response_url", "")),
+            args={"replace_original": True, **messages.closed(text)},
+        ):
+            break
     ask.request.refresh_from_db()
     if not ask.request.is_active:
         notify.request_closed(request_id=ask.request_id)
