@@ -129,7 +129,7 @@ def _failure(error: SlackApiError) -> SlackFailure:
     if status == 429:
         return SlackFailure("ratelimited", retry_after=_seconds(response.headers))
     if status >= 500:
-        return SlackFailure(code or f"Slack answered {status}")
+        return SlackFailure(f"Slack answered {status}")
     return SlackFailure(code or f"Slack answered {status}", permanent=code in PERMANENT)
 
 
