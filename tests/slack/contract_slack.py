@@ -46,6 +46,8 @@ class SlackState:
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     calls: list[Recorded] = field(default_factory=list)
     hooks: list[dict[str, Any]] = field(default_factory=list)
+    # Everyone looked up has a Slack account (a workspace where the whole company is).
+    everyone: bool = False
     is_down: bool = False
     limited: int = 0
     retry_after: int = 1
@@ -71,6 +73,8 @@ class ContractSlack:
 
     # --- test controls -------------------------------------------------------------
     def add_user(self, email: str) -> str:
+        if email.lower() in self.state.users:
+            return self.state.users[email.lower()]
         slack_id = f"U{next(self._ids):06d}"
         self.state.users[email.lower()] = slack_id
         return slack_id
@@ -154,7 +158,10 @@ class ContractSlack:
         return {"ok": True, "channel": key[0], "ts": key[1], "text": args.get("text")}
 
     def _users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
-        slack_id = self.state.users.get(str(args.get("email", "")).lower())
+        email = str(args.get("email", "")).lower()
+        if self.state.everyone and email and email not in self.state.users:
+            self.add_user(email)
+        slack_id = self.state.users.get(email)
         if slack_id is None:
             return _error("users_not_found")
         return {"ok": True, "user": {"id": slack_id, "profile": {"email": args["email"]}}}
