@@ -78,7 +78,7 @@ def test_publish_reassign_cover_and_an_unchanged_republish(
                 "response_url": 1,
                 "chat.update": 1,
                 "chat.postMessage": 1,
-                "users.lookupByEmail": lookups,
+                "users.lookupByEmail": 1,
             }
         )
         update = next(c for c in slack.calls if c.method == "chat.update")
