@@ -58,6 +58,7 @@ def arguments(name: str, world: World) -> dict[str, object]:
         "oncall:token_revoke": lambda w: w.api_token.pk,
         "cover:withdraw_swap": lambda w: w.swap.pk,
         "cover": lambda w: w.cover_request.pk,
+        "slack:retry": lambda w: 1,  # no Slack installation in the world: any id is a 404
     }
     tokens: dict[str, Callable[[World], str]] = {
         "invitation": lambda w: w.invitation_token,
