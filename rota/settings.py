@@ -250,6 +250,8 @@ SLACK_API_URL = env_url("SLACK_API_URL", "https://slack.com/api") + "/"
 # Slack's response_url values must start with one of these; not an env var on purpose: only tests
 # add their loopback contract server (which the URL guard also lets through only in tests).
 SLACK_RESPONSE_URL_PREFIXES = ["https://hooks.slack.com/"]
+if TESTING:  # a test worker process is told its contract server's hooks this way
+    SLACK_RESPONSE_URL_PREFIXES += env_list("SLACK_TEST_RESPONSE_URL_PREFIXES", [])
 
 # Production hardening: on unless DEBUG.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
