@@ -127,6 +127,37 @@ class Call(models.Model):
     def __str__(self) -> str:
         return f"{self.method} {self.key} ({self.state})"
 
+    @property
+    def purpose(self) -> str:
+        """Return what the call is for, as a manager reads it."""
+        kind = self.key.split(":", 1)[0]
+        if kind in ("ask", "swap") and self.key.endswith(":closed"):
+            return "Answer shown" if self.method == "response_url" else "Question closed"
+        return PURPOSES.get(kind, self.method)
+
+    @property
+    def short_state(self) -> str:
+        return SHORT_STATES[self.state]
+
+
+PURPOSES = {
+    "ask": "Cover ask",
+    "swap": "Swap offer",
+    "request": "Cover outcome",
+    "handoff": "Handoff reminder",
+    "group": "On-call group",
+    "test": "Test message",
+    "inbound": "/oncall answer",
+    "press": "Answer shown",
+}
+SHORT_STATES = {
+    CallState.PENDING: "waiting",
+    CallState.SENDING: "sending",
+    CallState.SENT: "sent",
+    CallState.FAILED: "failed",
+    CallState.SKIPPED: "not needed",
+}
+
 
 class Inbound(models.Model):
     """A verified slash command or button press, kept until a worker has handled it."""
