@@ -126,3 +126,22 @@ def test_a_swap_offer_arrives_as_a_dm_and_agree_swaps(slack, installed, week):
     assert "Swapped" in slack.state.hooks[-1]["text"]
     assert theirs  # Friday's seat is untouched
     assert not Call.objects.filter(state=CallState.FAILED).exists()
+
+
+def test_a_request_decided_elsewhere_closes_the_asks_dms(slack, installed, week):
+    from scheduling.cover.signals import cover_resolved
+
+    ids = _everyone_in_slack(slack, week)
+    request = _open_tuesday(week)
+    asked = {a.candidate_id for a in request.asks.filter(state=AskState.ASKED)}
+    request = services.withdraw(request=request, by=week.carol)
+    slack.clear()
+    cover_resolved.send(sender=CoverRequest, request=request, outcome="withdrawn")
+    updates = [c for c in slack.calls if c.method == "chat.update"]
+    assert len(updates) == 2
+    assert all("closed; nothing more is needed" in c.args["text"] for c in updates)
+    assert {c.args["channel"] for c in updates} == {"D" + ids[pk][1:] for pk in asked}
+    # Announced twice (e.g. by two workers): nothing more is sent.
+    slack.clear()
+    cover_resolved.send(sender=CoverRequest, request=request, outcome="withdrawn")
+    assert slack.calls == []
