@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "calendars",
     "integrations.webhooks",
     "integrations.paging",
+    "integrations.slack",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +193,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "calendars.tasks.refresh_upcoming",
         "schedule": timedelta(hours=6),
     },
+    # Slack: send calls whose back-off ended, handle commands and buttons no worker took.
+    "slack-sweep": {"task": "integrations.slack.tasks.sweep", "schedule": timedelta(minutes=1)},
     "oncall-shift-reminders": {
         "task": "scheduling.oncall.tasks.send_shift_reminders",
         "schedule": timedelta(minutes=15),
@@ -255,6 +258,17 @@ OPSGENIE_API_URL = env_url("OPSGENIE_API_URL", "https://api.opsgenie.com")
 PAGING_CA_BUNDLE = env_str("PAGING_CA_BUNDLE", "")
 # Largest calendar (ICS file or CalDAV answer) an import reads.
 CALENDAR_IMPORT_MAX_BYTES = env_int("CALENDAR_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+
+# Slack app (docs/integrations/slack.md): OAuth client, request signing, Web API base URL.
+SLACK_CLIENT_ID = env_str("SLACK_CLIENT_ID", "")
+SLACK_CLIENT_SECRET = env_str("SLACK_CLIENT_SECRET", "")
+SLACK_SIGNING_SECRET = env_str("SLACK_SIGNING_SECRET", "")
+SLACK_API_URL = env_url("SLACK_API_URL", "https://slack.com/api") + "/"
+# Slack's response_url values must start with one of these; not an env var on purpose: only tests
+# add their loopback contract server (which the URL guard also lets through only in tests).
+SLACK_RESPONSE_URL_PREFIXES = ["https://hooks.slack.com/"]
+if TESTING:  # a test worker process is told its contract server's hooks this way
+    SLACK_RESPONSE_URL_PREFIXES += env_list("SLACK_TEST_RESPONSE_URL_PREFIXES", [])
 
 # Production hardening: on unless DEBUG.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

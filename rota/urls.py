@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("calendars.urls")),
     path("", include("integrations.webhooks.urls")),
     path("", include("integrations.paging.urls")),
+    path("integrations/slack/", include("integrations.slack.urls")),
 ]

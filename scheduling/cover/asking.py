@@ -17,6 +17,7 @@ from scheduling.cover.models import (
     Mode,
     State,
 )
+from scheduling.cover.signals import cover_asked
 
 # However close the shift, a person gets at least this long to answer before the next is asked.
 MIN_WAIT = timedelta(minutes=15)
@@ -72,6 +73,7 @@ def ask_next(request: CoverRequest, *, count: int = 1, now: datetime | None = No
                 candidate=ask.candidate_id,
             )
             _on_commit(tasks.send_ask, ask.pk)
+            transaction.on_commit(lambda ask=ask: cover_asked.send(sender=Ask, ask=ask))
         if not asks and not request.asks.filter(state=AskState.ASKED).exists():
             escalate(request, why="nobody left to ask", now=now)
     return asks

@@ -11,6 +11,7 @@ from accounts import audit
 from accounts.models import User
 from scheduling.cover.errors import CoverError
 from scheduling.cover.models import SwapOffer, SwapState
+from scheduling.cover.signals import swap_offered
 from scheduling.rotas import problem as problem_builder
 from scheduling.rotas.errors import RotaError
 from scheduling.rotas.models import RotaPeriod, Seat
@@ -102,6 +103,7 @@ def offer_swap(*, from_seat: Seat, to_seat: Seat, by: User, note: str = "") -> S
             target=offer,
         )
         _on_commit(tasks.send_swap_offer, offer.pk)
+        transaction.on_commit(lambda: swap_offered.send(sender=SwapOffer, offer=offer))
     return offer
 
 

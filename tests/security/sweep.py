@@ -62,6 +62,7 @@ def arguments(name: str, world: World) -> dict[str, object]:
         "webhooks": lambda w: w.endpoint.pk,
         "webhooks:redeliver": lambda w: w.delivery.pk,
         "paging": lambda w: w.schedule_link.pk,
+        "slack:retry": lambda w: 1,  # no Slack installation in the world: any id is a 404
     }
     tokens: dict[str, Callable[[World], str]] = {
         "invitation": lambda w: w.invitation_token,

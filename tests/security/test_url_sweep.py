@@ -135,6 +135,15 @@ TABLE: dict[str, tuple[str, str]] = {
     "paging:feed_create": ("302 405 405 405 405", "302 404 403 403 302"),
     "paging:history": ("302 405 405 405 405", "302 404 403 403 302"),
     "paging:feed": ("200 200 200 200 200", "405 405 405 405 405"),  # the token is the key
+    # Slack: its two endpoints take only requests signed with the signing secret.
+    "slack:commands": ("405 405 405 405 405", "401 401 401 401 401"),
+    "slack:interactions": ("405 405 405 405 405", "401 401 401 401 401"),
+    "slack:oauth_callback": ("302 400 400 400 400", "302 405 405 405 405"),  # 400: no state
+    "slack:team": ("302 404 403 403 200", "302 405 405 405 405"),
+    "slack:connect": ("302 405 405 405 405", "302 404 403 403 302"),  # not configured: back
+    "slack:test": ("302 405 405 405 405", "302 404 403 403 404"),  # 404: not installed
+    "slack:disconnect": ("302 405 405 405 405", "302 404 403 403 404"),
+    "slack:retry": ("302 405 405 405 405", "302 404 403 403 404"),
 }
 
 # Links that act for the person they were sent to, signed in or not.
