@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 
 from accounts import fragments
+from accounts.models import Membership
 from scheduling.engine import rank_candidates
 from scheduling.rotas import health, inputs
 from scheduling.rotas import problem as problem_builder
@@ -57,8 +58,14 @@ def cached_sections(period) -> dict[str, Any]:
     (eligibility and past shifts are counted as of today); times show in the viewer's zone.
     """
     zone = timezone.get_current_timezone_name()
+    # A shared person's seats in their other teams show here too: those teams' stamps count.
+    teams = {period.team_id} | set(
+        Membership.objects.filter(user__memberships__team_id=period.team_id).values_list(
+            "team_id", flat=True
+        )
+    )
     return fragments.cached(
-        f"period:3:{period.pk}:{zone}", teams=[period.team_id], build=lambda: _sections(period)
+        f"period:4:{period.pk}:{zone}", teams=sorted(teams), build=lambda: _sections(period)
     )
 
 

@@ -231,3 +231,16 @@ def test_a_manager_of_several_teams_recommends_them_together_from_one_page(
     queued = Recommendation.objects.filter(period__in=[period, other_period])
     assert sent == [sorted(r.pk for r in queued)] or sent == [[r.pk for r in queued]]
     assert len(sent[0]) == 2
+
+
+def test_the_cached_period_page_follows_a_shared_persons_other_team(period, other, manager):
+    other_period, shared = other
+    before = calendar.cached_sections(period)["summary"]
+    assert "Other teams" not in before
+    seat = Seat.objects.filter(shift__period=other_period).first()
+    seat.proposed_holder = shared[0]
+    seat.save()
+    other_period.state = PeriodState.RECOMMENDED
+    other_period.save()
+    after = calendar.cached_sections(period)["summary"]
+    assert "Other teams" in after and "(Platform 1)" in after
