@@ -93,7 +93,13 @@ def database_from_url(name: str, default: str) -> dict:
         path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
         if not path:
             raise ImproperlyConfigured(f"{name} must be sqlite:///path/to/file.sqlite3.")
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+        # Development serves requests and background tasks from threads: writers wait their turn
+        # (IMMEDIATE takes the write lock at BEGIN) instead of failing with "database is locked".
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path,
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        }
     raise ImproperlyConfigured(
         f"{name} must start with postgres:// or sqlite:///, not {parsed.scheme or url!r}."
     )

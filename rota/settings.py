@@ -165,6 +165,11 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# `make run`: eager tasks run in one background thread after the response (rota/background.py),
+# so Recommend and Publish return at once and show progress; tests keep them inline.
+ROTA_TASKS_IN_THREAD = env_bool(
+    "ROTA_TASKS_IN_THREAD", CELERY_TASK_ALWAYS_EAGER and DEBUG and not TESTING
+)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
