@@ -13,6 +13,7 @@ NAV = [
     ("Availability", "availability:month"),
     ("Calendars", "calendars:home"),
     ("Profile", "profile"),
+    ("Mailbox", "devmail:list"),  # development only (DEBUG)
 ]
 
 

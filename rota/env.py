@@ -105,19 +105,22 @@ def database_from_url(name: str, default: str) -> dict:
     )
 
 
-def email_from_url(name: str) -> dict[str, object]:
-    """Return Django email settings parsed from smtp://, smtps://, console:// or locmem:// URLs."""
-    url = env_str(name, "console://")
+def email_from_url(name: str, default: str = "console://") -> dict[str, object]:
+    """Return Django email settings from smtp://, smtps://, console://, locmem:// or devmail://."""
+    url = env_str(name, default)
     parsed = urlparse(url)
     backends = {
         "console": "django.core.mail.backends.console.EmailBackend",
         "locmem": "django.core.mail.backends.locmem.EmailBackend",
         "smtp": "django.core.mail.backends.smtp.EmailBackend",
         "smtps": "django.core.mail.backends.smtp.EmailBackend",
+        # Development: kept under var/mail and listed at /dev/mail/ (rota/devmail).
+        "devmail": "rota.devmail.backend.EmailBackend",
     }
     if parsed.scheme not in backends:
         raise ImproperlyConfigured(
-            f"{name} must start with smtp://, smtps://, console:// or locmem://, not {url!r}."
+            f"{name} must start with smtp://, smtps://, console://, locmem:// or devmail://,"
+            f" not {url!r}."
         )
     settings: dict[str, object] = {"EMAIL_BACKEND": backends[parsed.scheme]}
     if parsed.scheme in ("smtp", "smtps"):

@@ -155,7 +155,13 @@ DASHBOARD_PANELS.append("scheduling.cover.panels.asked_panel")  # "you are asked
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 
 # Email.
-globals().update(email_from_url("EMAIL_URL"))
+# `make run` keeps every email in the development mailbox (/dev/mail/), which needs DEBUG.
+globals().update(
+    email_from_url("EMAIL_URL", "devmail://" if DEBUG and not TESTING else "console://")
+)
+DEV_MAIL_DIR = VAR_DIR / "mail"
+if EMAIL_BACKEND == "rota.devmail.backend.EmailBackend" and not (DEBUG or TESTING):  # noqa: F821
+    raise ImproperlyConfigured("EMAIL_URL=devmail:// is for development: it needs DEBUG=1.")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rota <rota@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 10
