@@ -202,9 +202,9 @@ class Shift(models.Model):
         indexes = [models.Index(fields=["team", "starts_at"]), models.Index(fields=["ends_at"])]
 
     def __str__(self) -> str:
-        return (
-            f"{self.team} {self.starts_at:%Y-%m-%d %H:%M}Z{f' {self.label}' if self.label else ''}"
-        )
+        start = self.starts_at.astimezone(self.team.tz)
+        where = f" {self.label}" if self.label else ""
+        return f"{self.team} {start:%a} {start.day} {start:%b %Y %H:%M}{where}"
 
     @property
     def hours(self) -> float:
