@@ -168,14 +168,16 @@ EMAIL_TIMEOUT = 10
 
 # Celery: without REDIS_URL tasks run eagerly in the web process.
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss"))
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-# `make run`: eager tasks run in one background thread after the response (rota/background.py),
-# so Recommend and Publish return at once and show progress; tests keep them inline.
+# `make run`: the development server runs eager tasks in one background thread after the
+# response (rota/background.py), so Recommend and Publish return at once and show progress.
+# Tests and management commands keep them inline.
 ROTA_TASKS_IN_THREAD = env_bool(
-    "ROTA_TASKS_IN_THREAD", CELERY_TASK_ALWAYS_EAGER and DEBUG and not TESTING
+    "ROTA_TASKS_IN_THREAD",
+    CELERY_TASK_ALWAYS_EAGER and DEBUG and not TESTING and "runserver" in sys.argv,
 )
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -273,5 +275,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # In eager mode every task would log a line in the web process; a worker keeps them.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+        # `make run` prints the address, the logins and one line per email, not every request
+        # (errors and refusals still show).
+        "django.server": {"level": "WARNING" if DEBUG and not TESTING else "INFO"},
     },
 }

@@ -17,7 +17,7 @@ TEAM_PAGES = [
     ("Members", "team_detail", False),
     ("Rota", "rotas:periods", False),
     ("On call now", "oncall:now", False),
-    ("Cover", "cover:team", False),
+    ("Cover requests", "cover:team", False),
     ("Requirements", "requirements:team", False),
 ]
 MANAGE_PAGES = [

@@ -45,7 +45,7 @@ def test_every_team_page_a_manager_opens_shows_the_team_navigation(world, client
 
 def test_engineers_see_the_team_pages_without_the_manage_menu(team, engineer_client):
     nav = _subnav(engineer_client.get(reverse("team_detail", args=["payments"])).content.decode())
-    assert "Members" in nav and "Rota" in nav and "Cover" in nav
+    assert "Members" in nav and "Rota" in nav and "Cover requests" in nav
     assert "Manage" not in nav and "Audit log" not in nav
 
 
