@@ -71,6 +71,7 @@ def period(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     sections = calendar.cached_sections(period)
     context = {
         "team": period.team,
+        "membership": membership,
         "period": period,
         "sections": sections,
         "recommendation": sections["recommendation"],
