@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from django.core.management import call_command
@@ -34,11 +33,10 @@ def test_recommend_then_publish_show_progress_then_the_new_state(
         page.wait_for_url(re.compile(r".*/$"))
         page.goto(f"{live_server.url}/teams/payments/rota/{upcoming.pk}/")
 
-        started = time.monotonic()
         page.get_by_role("button", name="Recommend").click()
+        # The page that answers the click shows the engine still at work: it runs after the
+        # response (inline, the answer would already be the recommended rota).
         page.wait_for_selector(".rota-progress >> text=Working out a recommended rota")
-        # The answer came before the engine's 3 s: the work goes on after the response.
-        assert time.monotonic() - started < 2.5
         screenshot(page, f"rotas-recommend-progress-{size}")
         page.wait_for_selector("#period-state >> text=Recommended", timeout=60_000)
         assert page.locator(".rota-progress").count() == 0
