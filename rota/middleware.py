@@ -33,6 +33,7 @@ class FriendlyMethodNotAllowedMiddleware:
         response = self.get_response(request)
         if (
             response.status_code != 405
+            or getattr(response, "streaming", False)
             or request.method not in ("GET", "HEAD")
             or response.content
             or "html" not in request.headers.get("Accept", "text/html")
