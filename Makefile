@@ -13,16 +13,19 @@ help: ## List the targets
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "Installing Rota into $(VENV) (once)…"
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip
+	@$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
 
 run: $(STAMP) ## Migrate a local SQLite file, load the demo and serve on 127.0.0.1:8000
-	mkdir -p var
-	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py seed_demo
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@mkdir -p var
+	@DEBUG=1 $(BIN)/python manage.py migrate --noinput -v 0
+	@DEBUG=1 $(BIN)/python manage.py seed_demo -v 0
+	@echo
+	@echo "Rota runs at http://127.0.0.1:8000/ ; emails it sends: http://127.0.0.1:8000/dev/mail/"
+	@DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000 --skip-checks
 
 test: $(STAMP) ## Run the whole test suite (CI=true makes every real service required)
 	$(BIN)/pytest $(PYTEST_ARGS)

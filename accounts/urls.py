@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
     path("invite/<str:token>/", views.invitation, name="invitation"),
+    path("teams/", views.team_list, name="team_list"),
     path("teams/<slug:slug>/", views.team_detail, name="team_detail"),
     path("teams/<slug:slug>/settings/", views.team_settings, name="team_settings"),
     path("teams/<slug:slug>/invite/", views.invite, name="team_invite"),

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -68,6 +69,19 @@ def profile(request: AuthedRequest) -> HttpResponse:
     return render(
         request, "accounts/profile.html", {"form": form, "has_mfa": has_mfa(request.user)}
     )
+
+
+@login_required
+@require_safe
+def team_list(request: AuthedRequest) -> HttpResponse:
+    """List my teams with my role, their size and zone."""
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("team")
+        .annotate(size=Count("team__memberships"))
+        .order_by("team__name")
+    )
+    return render(request, "teams/list.html", {"memberships": memberships})
 
 
 @login_required

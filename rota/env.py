@@ -93,25 +93,34 @@ def database_from_url(name: str, default: str) -> dict:
         path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
         if not path:
             raise ImproperlyConfigured(f"{name} must be sqlite:///path/to/file.sqlite3.")
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+        # Development serves requests and background tasks from threads: writers wait their turn
+        # (IMMEDIATE takes the write lock at BEGIN) instead of failing with "database is locked".
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path,
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        }
     raise ImproperlyConfigured(
         f"{name} must start with postgres:// or sqlite:///, not {parsed.scheme or url!r}."
     )
 
 
-def email_from_url(name: str) -> dict[str, object]:
-    """Return Django email settings parsed from smtp://, smtps://, console:// or locmem:// URLs."""
-    url = env_str(name, "console://")
+def email_from_url(name: str, default: str = "console://") -> dict[str, object]:
+    """Return Django email settings from smtp://, smtps://, console://, locmem:// or devmail://."""
+    url = env_str(name, default)
     parsed = urlparse(url)
     backends = {
         "console": "django.core.mail.backends.console.EmailBackend",
         "locmem": "django.core.mail.backends.locmem.EmailBackend",
         "smtp": "django.core.mail.backends.smtp.EmailBackend",
         "smtps": "django.core.mail.backends.smtp.EmailBackend",
+        # Development: kept under var/mail and listed at /dev/mail/ (rota/devmail).
+        "devmail": "rota.devmail.backend.EmailBackend",
     }
     if parsed.scheme not in backends:
         raise ImproperlyConfigured(
-            f"{name} must start with smtp://, smtps://, console:// or locmem://, not {url!r}."
+            f"{name} must start with smtp://, smtps://, console://, locmem:// or devmail://,"
+            f" not {url!r}."
         )
     settings: dict[str, object] = {"EMAIL_BACKEND": backends[parsed.scheme]}
     if parsed.scheme in ("smtp", "smtps"):

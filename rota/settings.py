@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     "accounts.middleware.TeamMfaMiddleware",
+    "rota.middleware.FriendlyMethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "rota.urls"
@@ -154,17 +155,30 @@ MFA_TOTP_ISSUER = "Rota"
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 
 # Email.
-globals().update(email_from_url("EMAIL_URL"))
+# `make run` keeps every email in the development mailbox (/dev/mail/), which needs DEBUG.
+globals().update(
+    email_from_url("EMAIL_URL", "devmail://" if DEBUG and not TESTING else "console://")
+)
+DEV_MAIL_DIR = VAR_DIR / "mail"
+if EMAIL_BACKEND == "rota.devmail.backend.EmailBackend" and not (DEBUG or TESTING):  # noqa: F821
+    raise ImproperlyConfigured("EMAIL_URL=devmail:// is for development: it needs DEBUG=1.")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rota <rota@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 10
 
 # Celery: without REDIS_URL tasks run eagerly in the web process.
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss"))
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# `make run`: the development server runs eager tasks in one background thread after the
+# response (rota/background.py), so Recommend and Publish return at once and show progress.
+# Tests and management commands keep them inline.
+ROTA_TASKS_IN_THREAD = env_bool(
+    "ROTA_TASKS_IN_THREAD",
+    CELERY_TASK_ALWAYS_EAGER and DEBUG and not TESTING and "runserver" in sys.argv,
+)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -292,5 +306,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # In eager mode every task would log a line in the web process; a worker keeps them.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+        # `make run` prints the address, the logins and one line per email, not every request
+        # (errors and refusals still show).
+        "django.server": {"level": "WARNING" if DEBUG and not TESTING else "INFO"},
     },
 }

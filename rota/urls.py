@@ -1,6 +1,7 @@
 """URL routes: each app's pages under its own prefix."""
 
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -25,3 +26,7 @@ urlpatterns = [
     path("", include("integrations.paging.urls")),
     path("integrations/slack/", include("integrations.slack.urls")),
 ]
+
+# The development mailbox exists only with DEBUG: in production the URL is not routed at all.
+if settings.DEBUG:
+    urlpatterns.append(path("dev/mail/", include("rota.devmail.urls")))

@@ -95,7 +95,8 @@ def mark_days(
     label = Kind(kind).label.lower() if kind else "unmarked"
     audit.record(
         action="availability.marked",
-        summary=f"{user.name} marked {len(days)} day(s) {label} from {days[0]} to {days[-1]}",
+        summary=f"{user.name} marked {len(days)} day{'s' if len(days) != 1 else ''} {label}"
+        f" from {days[0]:%a %-d %b %Y} to {days[-1]:%a %-d %b %Y}",
         actor=user,
         target=user,
         kind=kind,
@@ -119,7 +120,7 @@ def add_time_range(
     )
     audit.record(
         action="availability.range_added",
-        summary=f"{user.name} marked {day}{entry.range_label} {kind}",
+        summary=f"{user.name} marked {day:%a %-d %b %Y}{entry.range_label} {kind}",
         actor=user,
         target=entry,
     )
@@ -130,7 +131,7 @@ def delete_time_range(*, entry: AvailabilityEntry, by: User) -> None:
     """Remove a time-range entry."""
     audit.record(
         action="availability.range_removed",
-        summary=f"{by.name} removed {entry.day}{entry.range_label} {entry.kind}",
+        summary=f"{by.name} removed {entry.day:%a %-d %b %Y}{entry.range_label} {entry.kind}",
         actor=by,
         target=entry,
     )

@@ -66,7 +66,8 @@ def ask_next(request: CoverRequest, *, count: int = 1, now: datetime | None = No
             ask.save(update_fields=["state", "asked_at", "wait_until"])
             audit.record(
                 action="cover.asked",
-                summary=f"Asked {ask.candidate.name} (choice {ask.rank}) to cover",
+                summary=f"Rota asked {ask.candidate.name} (choice {ask.rank}) to cover for"
+                f" {request.requested_by.name}",
                 team=request.team,
                 target=request,
                 ask=ask.pk,
@@ -98,7 +99,7 @@ def escalate(request: CoverRequest, *, why: str, now: datetime | None = None) ->
     request.state, request.escalated_at = State.ESCALATED, now
     audit.record(
         action="cover.escalated",
-        summary=f"Cover request escalated to the managers: {why}",
+        summary=f"Rota passed the cover request to the managers: {why}",
         team=request.team,
         target=request,
         why=why,
@@ -156,7 +157,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
         sent += 1
         audit.record(
             action="cover.reminded",
-            summary=f"Reminded {ask.candidate.name} to answer",
+            summary=f"Rota reminded {ask.candidate.name} to answer the cover request",
             team=ask.request.team,
             target=ask.request,
             ask=ask.pk,

@@ -67,7 +67,7 @@ class SwapForm(forms.Form):
         self.fields["to_seat"].choices = [
             (
                 s.pk,
-                f"{s.shift.starts_at.astimezone(tz):%a %d %b %H:%M} · {s.role} · {s.holder.name}",
+                f"{s.shift.starts_at.astimezone(tz):%a %-d %b %H:%M} · {s.role} · {s.holder.name}",
             )
             for s in seats
         ]

@@ -52,7 +52,7 @@ def describe(request: CoverRequest) -> str:
     text = describe_seat(request.seat, tz)
     if request.is_partial:
         a, b = request.starts_at.astimezone(tz), request.ends_at.astimezone(tz)
-        text += f" (only {a:%a %d %b %H:%M}–{b:%a %d %b %H:%M})"
+        text += f" (only {a:%a %-d %b %H:%M}–{b:%a %-d %b %H:%M})"
     return text
 
 

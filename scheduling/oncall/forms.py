@@ -8,6 +8,7 @@ from django import forms
 
 from accounts.models import Team
 from scheduling.oncall.models import ReminderPreferences
+from scheduling.oncall.presenters import action_label
 
 MAX_REPORT_DAYS = 3 * 366
 
@@ -95,7 +96,9 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.team = team
         self.fields["person"].choices = [("", "Anyone")] + [(str(pk), name) for pk, name in people]
-        self.fields["action"].choices = [("", "Any action")] + [(a, a) for a in actions]
+        self.fields["action"].choices = [("", "Any action")] + [
+            (a, action_label(a)) for a in actions
+        ]
 
     def clean(self) -> dict:
         data = super().clean()

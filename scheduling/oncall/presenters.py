@@ -122,6 +122,28 @@ def audit_entries(
     return entries
 
 
+AUDIT_SUBJECTS = {
+    "api_token": "API token",
+    "availability": "Availability",
+    "calendars": "Calendars",
+    "cover": "Cover",
+    "handover": "Handover note",
+    "invitation": "Invitation",
+    "member": "Member",
+    "reminders": "Reminders",
+    "requirement": "Requirement",
+    "rota": "Rota",
+    "team": "Team",
+}
+
+
+def action_label(action: str) -> str:
+    """Return an audit action in words: "cover.swap_offered" is "Cover: swap offered"."""
+    subject, _, verb = action.partition(".")
+    words = AUDIT_SUBJECTS.get(subject, subject.replace("_", " ").capitalize())
+    return f"{words}: {verb.replace('_', ' ')}" if verb else words
+
+
 def audit_actions(team: Team) -> list[str]:
     """Return the distinct actions recorded for the team."""
     return sorted(

@@ -25,11 +25,21 @@ ROLE_SHORT = {"primary": "P", "secondary": "S", "shadow": "Sh"}
 
 
 @dataclass
+class Chip:
+    """A seat in the grid: the role's letter, the region's first letters and a tooltip."""
+
+    seat: Seat
+    short: str
+    region: str
+    title: str
+
+
+@dataclass
 class Cell:
     day: date
     state: str
     eligible: bool
-    chips: list[tuple[Seat, str]] = field(default_factory=list)
+    chips: list[Chip] = field(default_factory=list)
     title: str = ""
 
 
@@ -153,13 +163,23 @@ def grid(pp: PeriodProblem, explainer: Explainer | None = None) -> dict[str, Any
     period = pp.period
     days = _days(period.starts_on, period.ends_on)
     states = inputs.day_states(team=period.team, first=period.starts_on, last=period.ends_on)
-    by_user_day: dict[tuple[int, date], list[tuple[Seat, str]]] = defaultdict(list)
+    by_user_day: dict[tuple[int, date], list[Chip]] = defaultdict(list)
+    empty_by_day: dict[date, list[Chip]] = defaultdict(list)
     for seat in pp.seats:
+        shift = seat.shift
+        where = f" {shift.label}" if shift.label else ""
+        chip = Chip(
+            seat=seat,
+            short=ROLE_SHORT.get(seat.role, seat.role[:2].title()),
+            region=shift.label[:3],
+            title=f"{seat.role}{where}, {timezone.localtime(shift.starts_at):%H:%M}",
+        )
+        day = pp.seat_dates[seat.pk]
         if seat.proposed_holder_id:
-            short = ROLE_SHORT.get(seat.role, seat.role) + (
-                f" {seat.shift.label[:3]}" if seat.shift.label else ""
-            )
-            by_user_day[(seat.proposed_holder_id, pp.seat_dates[seat.pk])].append((seat, short))
+            by_user_day[(seat.proposed_holder_id, day)].append(chip)
+        else:
+            chip.title = f"Empty: {chip.title}"
+            empty_by_day[day].append(chip)
     offered = {s.role for s in pp.seats} - ALWAYS_ELIGIBLE or {"primary"}
     # Each cell's tooltip is built here with the day formatted once per day: formatting and
     # looking it up in the template for every cell was close to half of the page's time.
@@ -196,7 +216,14 @@ def grid(pp: PeriodProblem, explainer: Explainer | None = None) -> dict[str, Any
         rows.append({"user": user, "cells": cells})
     present = {s.role for s in pp.seats}
     legend = [(short, role) for role, short in ROLE_SHORT.items() if role in present]
-    return {"days": days, "rows": rows, "legend": legend}
+    empty = [empty_by_day.get(day, []) for day in days]
+    return {
+        "days": days,
+        "rows": rows,
+        "legend": legend,
+        "empty": empty,
+        "empty_count": sum(len(chips) for chips in empty),
+    }
 
 
 def shifts_table(pp: PeriodProblem) -> tuple[list[str], list[dict[str, Any]]]:

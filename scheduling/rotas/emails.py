@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
-from scheduling.rotas.models import RotaVersion, Seat
+from scheduling.rotas.models import RotaVersion, Seat, day_span
 
 
 def seat_lines(seats: list[Seat], user: User) -> list[dict]:
@@ -58,7 +58,7 @@ def send_rota_emails(*, version: RotaVersion, user_ids: list[int]) -> int:
         }
         messages.append(
             EmailMessage(
-                subject=f"[Rota] {team.name} rota {period.starts_on:%d %b}–{period.ends_on:%d %b}"
+                subject=f"[Rota] {team.name} rota {day_span(period.starts_on, period.ends_on)}"
                 f" (version {version.number})",
                 body=render_to_string("rotas/email/published.txt", context),
                 from_email=settings.DEFAULT_FROM_EMAIL,

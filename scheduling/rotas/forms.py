@@ -11,8 +11,12 @@ from scheduling.rotas.models import ROLE_CHOICES, RotaSettings, RotationTemplate
 
 class PeriodForm(forms.Form):
     template = forms.ModelChoiceField(queryset=RotationTemplate.objects.none(), empty_label=None)
-    starts_on = forms.DateField(label="First day", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="Last day", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label="First day", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label="Last day", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, team, **kwargs) -> None:
         super().__init__(*args, **kwargs)

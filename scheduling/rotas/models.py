@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
@@ -127,6 +127,12 @@ class RotaPeriodQuerySet(models.QuerySet):
         return self.filter(team=team)
 
 
+def day_span(first: date, last: date) -> str:
+    """Return days as every page writes them: "1 Dec – 31 Dec 2026"."""
+    head = f"{first.day} {first:%b}" + (f" {first.year}" if first.year != last.year else "")
+    return f"{head} – {last.day} {last:%b %Y}"
+
+
 class RotaPeriod(models.Model):
     """A team's date range being planned; dates are inclusive, in the team's zone."""
 
@@ -155,7 +161,7 @@ class RotaPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.team} {self.starts_on:%d %b %Y}–{self.ends_on:%d %b %Y}"
+        return f"{self.team} {day_span(self.starts_on, self.ends_on)}"
 
     @property
     def days(self) -> int:
@@ -204,9 +210,9 @@ class Shift(models.Model):
         indexes = [models.Index(fields=["team", "starts_at"]), models.Index(fields=["ends_at"])]
 
     def __str__(self) -> str:
-        return (
-            f"{self.team} {self.starts_at:%Y-%m-%d %H:%M}Z{f' {self.label}' if self.label else ''}"
-        )
+        start = self.starts_at.astimezone(self.team.tz)
+        where = f" {self.label}" if self.label else ""
+        return f"{self.team} {start:%a} {start.day} {start:%b %Y %H:%M}{where}"
 
     @property
     def hours(self) -> float:

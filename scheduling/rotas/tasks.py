@@ -24,10 +24,14 @@ def recommend_many(recommendation_ids: list[int]) -> None:
 @shared_task(name="rotas.tasks.send_publish_emails")
 def send_publish_emails(version_id: int, user_ids: list[int]) -> None:
     """Email each affected person their shifts in the published version."""
+    from scheduling.rotas import progress
     from scheduling.rotas.emails import send_rota_emails
     from scheduling.rotas.models import RotaVersion
 
     version = RotaVersion.objects.select_related("period__team").filter(pk=version_id).first()
     if version is None:
         return
-    send_rota_emails(version=version, user_ids=user_ids)
+    try:
+        send_rota_emails(version=version, user_ids=user_ids)
+    finally:
+        progress.finish(period_id=version.period_id)

@@ -20,6 +20,9 @@ urlpatterns = [
     path("teams/<slug:slug>/rota/<int:pk>/accept/", periods.accept, name="accept"),
     path("teams/<slug:slug>/rota/<int:pk>/publish/", periods.publish, name="publish"),
     path(
+        "teams/<slug:slug>/rota/<int:pk>/seats/<int:seat_id>/panel/", seats.panel, name="seat_panel"
+    ),
+    path(
         "teams/<slug:slug>/rota/<int:pk>/seats/<int:seat_id>/assign/", seats.assign, name="assign"
     ),
     path("teams/<slug:slug>/rota/<int:pk>/seats/<int:seat_id>/clear/", seats.clear, name="clear"),

@@ -20,7 +20,7 @@ LONDON = ZoneInfo("Europe/London")
 
 def adjust(page, seat: Seat, name: str | None) -> str:
     """Open the seat's panel and give it to `name` (None: the best other candidate)."""
-    page.locator(f'a[data-seat="{seat.pk}"]').click()
+    page.locator(f'.rota-shifts a[data-seat="{seat.pk}"]').click()
     page.wait_for_url(re.compile(rf".*\?seat={seat.pk}.*"))
     panel = page.locator("#seat-panel")
     enabled = panel.locator("ol.candidates li").filter(has=page.locator("button:not([disabled])"))

@@ -94,6 +94,7 @@ def test_manager_opens_the_report_and_sees_the_chart(
 ):
     sign_in(page, live_server, manager.email)
     page.goto(live_server.url + "/teams/payments/")
+    page.locator(".subnav-more summary").click()  # the managers' pages are under Manage
     page.get_by_role("link", name="Reports").click()
     page.wait_for_url("**/teams/payments/reports/")
     chart = page.get_by_role("img", name="On-call load per person")

@@ -74,3 +74,21 @@ def test_production_shares_redis_for_cache_sessions_and_page_parts():
     alone = _manage("shell", "--no-imports", "-c", code, **{**PRODUCTION, "REDIS_URL": ""})
     # One process's memory is no shared cache: nothing is kept between requests' teams.
     assert alone.stdout.split()[-2:] == ["django.contrib.sessions.backends.db", "False"]
+
+
+def test_the_development_mailbox_needs_debug():
+    result = _manage("check", **{**PRODUCTION, "EMAIL_URL": "devmail://"})
+    assert result.returncode != 0
+    assert "EMAIL_URL=devmail:// is for development: it needs DEBUG=1." in result.stderr
+
+
+def test_debug_keeps_email_in_the_development_mailbox_and_routes_it():
+    """Commands other than runserver (here: shell) run tasks inline."""
+    code = (
+        "from django.conf import settings; from django.urls import reverse;"
+        "print(settings.EMAIL_BACKEND, reverse('devmail:list'), settings.ROTA_TASKS_IN_THREAD)"
+    )
+    result = _manage("shell", "-c", code, DEBUG="1", DATABASE_URL="sqlite:////tmp/unused.sqlite3")
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.split() == ["rota.devmail.backend.EmailBackend", "/dev/mail/", "False"]

@@ -34,11 +34,11 @@ def test_manager_recommends_swaps_and_publishes(live_server, page, screenshot, s
 
     # Swap one seat: give it to its best other candidate, or (when the rules leave nobody) to
     # someone else after confirming the warning.
-    first_seat = page.locator(".rota-shifts a[data-seat]").first
+    first_seat = page.locator(".rota-shifts a[data-seat]:not(:has(.badge))").first
     seat_id = first_seat.get_attribute("data-seat")
     first_seat.click()
     page.wait_for_url(re.compile(rf".*\?seat={seat_id}.*"))
-    panel = page.locator("#seat-panel")
+    panel = page.locator("#seat-drawer #seat-panel")  # opened without a page load
     holder = panel.locator("p strong").first.inner_text()
     enabled = panel.locator("ol.candidates li").filter(has=page.locator("button:not([disabled])"))
     if enabled.count():

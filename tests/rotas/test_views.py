@@ -164,10 +164,12 @@ def test_status_endpoint_reports_the_latest_recommendation(
     from scheduling.rotas import tasks
 
     url = reverse("rotas:status", args=["payments", period.pk])
-    assert manager_client.get(url).json() == {"status": "none"}
+    assert manager_client.get(url).json()["status"] == "none"
+    assert manager_client.get(url).json()["busy"] is False
     monkeypatch.setattr(tasks.recommend, "delay", lambda pk: None)
     services.request_recommendation(period=period, by=manager)
-    assert manager_client.get(url).json()["status"] == "queued"
+    body = manager_client.get(url).json()
+    assert body["status"] == "queued" and body["busy"] is True
 
 
 def test_settings_and_template_forms(team, manager_client):

@@ -80,10 +80,14 @@ def reassign_seats(
                 )
             )
         tz = period.team.tz
+        names = {u.pk: u.name for u in User.objects.filter(pk__in=[o for _, _, o in fresh if o])}
         audit.record(
             action="rota.reassigned",
             summary=f"{by.name} moved "
-            + "; ".join(f"{describe_seat(s, tz)} to {u.name}" for s, u, _ in fresh)
+            + "; ".join(
+                f"{describe_seat(s, tz)} from {names.get(o, 'nobody')} to {u.name}"
+                for s, u, o in fresh
+            )
             + f" (version {version.number})",
             actor=by,
             team=period.team,
@@ -190,8 +194,8 @@ def split_seat_for_cover(
         audit.record(
             action="rota.split_for_cover",
             summary=f"{by.name} split {describe_seat(seat, tz)} into {len(parts)} parts; "
-            f"{new_holder.name} covers {starts_at.astimezone(tz):%a %d %b %H:%M}–"
-            f"{ends_at.astimezone(tz):%a %d %b %H:%M} (version {version.number})",
+            f"{new_holder.name} covers {starts_at.astimezone(tz):%a %-d %b %H:%M}–"
+            f"{ends_at.astimezone(tz):%a %-d %b %H:%M} (version {version.number})",
             actor=by,
             team=period.team,
             target=seat,

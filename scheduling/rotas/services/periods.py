@@ -19,6 +19,7 @@ from scheduling.rotas.models import (
     Seat,
     Shift,
     ShiftPattern,
+    day_span,
 )
 from scheduling.rotas.shiftgen import PatternSpec, generate_shifts, public_holidays, shift_weight
 
@@ -44,9 +45,7 @@ def create_period(
         team=team, starts_on__lte=ends_on, ends_on__gte=starts_on
     ).first()
     if clash is not None:
-        raise PeriodOverlap(
-            f"It overlaps the period {clash.starts_on:%d %b %Y}–{clash.ends_on:%d %b %Y}."
-        )
+        raise PeriodOverlap(f"It overlaps the period {day_span(clash.starts_on, clash.ends_on)}.")
     rota_settings = RotaSettings.for_team(team)
     specs = generate_shifts(
         first=starts_on,
@@ -89,7 +88,7 @@ def create_period(
         )
         audit.record(
             action="rota.period_created",
-            summary=f"{by.name} created the rota period {starts_on:%d %b}–{ends_on:%d %b %Y}"
+            summary=f"{by.name} created the rota period {day_span(starts_on, ends_on)}"
             f" ({len(shifts)} shifts)",
             actor=by,
             team=team,

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.models import User
+from scheduling.rotas import progress
 from scheduling.rotas.errors import UnfilledSeats, WrongState
 from scheduling.rotas.models import PeriodState, RotaPeriod, RotaVersion, Seat, SeatChange
 from scheduling.rotas.signals import seat_changed
@@ -17,6 +18,9 @@ def _announce(changes: list[SeatChange], version: RotaVersion, *, email: bool = 
     from scheduling.rotas import tasks
 
     def send() -> None:
+        if email:
+            # Queued last: when the email task has run, the calendar tasks before it have too.
+            progress.start(period_id=version.period_id, version=version.number)
         for change in changes:
             seat_changed.send(sender=Seat, change=change)
         if email:

@@ -24,7 +24,7 @@ def seat_warnings(
     if not pp.eligible(user.pk, seat):
         warnings.append(
             f"{user.name} is not eligible for the {seat.role} role"
-            f" on {pp.seat_dates[seat.pk]:%a %d %b}."
+            f" on {pp.seat_dates[seat.pk]:%a %-d %b}."
         )
     slot = pp.problem.slot_by_id[str(seat.pk)]
     own = pp.windows.get(user.pk)

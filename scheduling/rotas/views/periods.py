@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.access import manager_membership_or_403, membership_or_404
 from accounts.requests import AuthedRequest
-from scheduling.rotas import calendar, services
+from scheduling.rotas import calendar, progress, services
 from scheduling.rotas.access import manager_period_or_404
 from scheduling.rotas.forms import PeriodForm, PublishForm
 from scheduling.rotas.models import PeriodState, Recommendation, RotaPeriod, RotationTemplate
@@ -72,11 +72,13 @@ def period(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     sections = calendar.cached_sections(period)
     context = {
         "team": period.team,
+        "membership": membership,
         "period": period,
         "sections": sections,
         "recommendation": sections["recommendation"],
         "publish_form": PublishForm(),
         "pending": sections["pending"],
+        "announcing": progress.announcing(period_id=period.pk),
         "States": PeriodState,
     }
     seat_id = request.GET.get("seat", "")
@@ -114,19 +116,19 @@ def recommend(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def recommendation_status(request: AuthedRequest, slug: str, pk: int) -> JsonResponse:
-    """Return the latest recommendation's status for the progress display."""
+    """Return what the period is waiting for (the engine, the announcement) for the progress."""
     _, period = manager_period_or_404(request.user, slug, pk)
     latest: Recommendation | None = period.recommendations.first()
-    if latest is None:
-        return JsonResponse({"status": "none"})
-    return JsonResponse(
-        {
-            "status": latest.status,
-            "finished": latest.finished,
-            "error": latest.error,
-            "url": reverse("rotas:period", kwargs={"slug": slug, "pk": pk}),
-        }
-    )
+    announcing = progress.announcing(period_id=period.pk)
+    body: dict = {
+        "status": "none" if latest is None else latest.status,
+        "announcing": announcing is not None,
+        "url": reverse("rotas:period", kwargs={"slug": slug, "pk": pk}),
+    }
+    if latest is not None:
+        body.update(finished=latest.finished, error=latest.error)
+    body["busy"] = body["announcing"] or (latest is not None and not latest.finished)
+    return JsonResponse(body)
 
 
 @login_required
@@ -170,7 +172,5 @@ def publish(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
         if version is None:
             messages.info(request, "Nothing changed since the last version: nothing was published.")
         else:
-            messages.success(
-                request, f"Published version {version.number}. The team is being told."
-            )
+            messages.success(request, f"Published version {version.number}.")
     return redirect("rotas:period", slug=slug, pk=pk)

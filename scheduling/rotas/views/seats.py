@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import team_member_or_404
 from accounts.models import Membership
 from accounts.requests import AuthedRequest
-from scheduling.rotas import services
-from scheduling.rotas.access import manager_seat_or_404
+from scheduling.rotas import calendar, services
+from scheduling.rotas.access import manager_period_or_404, manager_seat_or_404
 from scheduling.rotas.forms import AssignForm
 
 
@@ -21,6 +21,19 @@ def _back(slug: str, pk: int, seat_id: int) -> HttpResponse:
     return redirect(
         reverse("rotas:period", kwargs={"slug": slug, "pk": pk}) + f"?seat={seat_id}#seat-panel"
     )
+
+
+@login_required
+@require_safe
+def panel(request: AuthedRequest, slug: str, pk: int, seat_id: int) -> HttpResponse:
+    """Return the seat panel alone: the period page opens it here without a full page load."""
+    _, period = manager_period_or_404(request.user, slug, pk)
+    # The panel's own context; the grid and shifts are not part of this answer.
+    context = calendar.seat_panel(period, seat_id, {"grid": "", "shifts": ""})
+    if not context:
+        return HttpResponse("No such seat.", status=404, content_type="text/plain")
+    context.update(team=period.team, period=period)
+    return render(request, "rotas/_seat_panel.html", context)
 
 
 @login_required
