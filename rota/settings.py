@@ -142,7 +142,14 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Rota] "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
-ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+# Failed sign-ins are limited by accounts/signin_limits.py (per account and per client address,
+# in memory while the cache is down), not by allauth's cache-only "login" and "login_failed".
+ACCOUNT_RATE_LIMITS = {"login": "", "login_failed": ""}
+SIGN_IN_FAILURES_PER_ACCOUNT = env_int("SIGN_IN_FAILURES_PER_ACCOUNT", 5, minimum=1)
+SIGN_IN_FAILURES_PER_ADDRESS = env_int("SIGN_IN_FAILURES_PER_ADDRESS", 30, minimum=1)
+SIGN_IN_LOCK_SECONDS = env_int("SIGN_IN_LOCK_SECONDS", 300, minimum=1)
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 ROTA_OPEN_SIGNUP = env_bool("ROTA_OPEN_SIGNUP", False)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Rota"
