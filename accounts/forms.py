@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 
 from accounts.models import EscalationContact, Role, Team, User
 from accounts.validators import available_timezones, normalize_phone
+from rota.text import validate_single_line
 
 _ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(available_timezones())]
 
@@ -64,7 +65,9 @@ EscalationFormSet = forms.formset_factory(
 class AcceptInvitationForm(forms.Form):
     """Create an account while accepting an invitation."""
 
-    display_name = forms.CharField(max_length=120, label="Your name")
+    display_name = forms.CharField(
+        max_length=120, label="Your name", validators=[validate_single_line]
+    )
     password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False)
 

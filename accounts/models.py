@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone as dj_timezone
 
 from accounts.validators import validate_phone, validate_timezone
+from rota.text import validate_single_line
 
 
 class UserManager(BaseUserManager["User"]):
@@ -34,7 +35,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person; the profile fields live here so every page gets them without a join."""
 
     email = models.EmailField(unique=True)
-    display_name = models.CharField(max_length=120, blank=True)
+    display_name = models.CharField(max_length=120, blank=True, validators=[validate_single_line])
     timezone = models.CharField(
         max_length=64, default="Europe/London", validators=[validate_timezone]
     )
@@ -81,7 +82,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Team(models.Model):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     slug = models.SlugField(unique=True)
     timezone = models.CharField(
         max_length=64, default="Europe/London", validators=[validate_timezone]
@@ -110,8 +111,13 @@ class EscalationContact(models.Model):
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="escalation_contacts")
     position = models.PositiveSmallIntegerField(default=0)
-    name = models.CharField(max_length=120)
-    role = models.CharField(max_length=120, blank=True, help_text="e.g. Engineering manager")
+    name = models.CharField(max_length=120, validators=[validate_single_line])
+    role = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="e.g. Engineering manager",
+        validators=[validate_single_line],
+    )
     phone = models.CharField(max_length=20, blank=True, validators=[validate_phone])
     email = models.EmailField(blank=True)
 

@@ -162,6 +162,9 @@ INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 
 # Email.
 globals().update(email_from_url("EMAIL_URL"))
+# Every message passes through SafeHeadersBackend, which puts header values on one line.
+ROTA_EMAIL_BACKEND = EMAIL_BACKEND  # noqa: F821 (set from EMAIL_URL just above)
+EMAIL_BACKEND = "rota.mail.SafeHeadersBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rota <rota@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 10

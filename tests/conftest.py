@@ -28,6 +28,15 @@ def _eager_celery(settings) -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _safe_mail_headers(django_test_environment) -> None:
+    """Send test mail through Rota's header-safe backend, as production does (then locmem)."""
+    from django.conf import settings
+
+    settings.ROTA_EMAIL_BACKEND = settings.EMAIL_BACKEND
+    settings.EMAIL_BACKEND = "rota.mail.SafeHeadersBackend"
+
+
 @pytest.fixture(autouse=True)
 def _stamp_guard() -> Iterator[None]:
     """Start each test with an empty cache; fail it if a write never renewed a team's stamp."""
@@ -243,7 +252,7 @@ def smtp_sink(settings) -> Iterator[tuple[SmtpSink, int]]:
     port = services.free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.ROTA_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = port
     settings.EMAIL_USE_TLS = False

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django import forms
 
+from rota.text import validate_single_line
 from scheduling.availability.models import Kind, UnmarkedMeans
 
 MAX_DAYS_PER_SAVE = 400
@@ -117,7 +118,7 @@ class TimeRangeForm(_Form):
 
 
 class IcsConnectionForm(_Form):
-    name = forms.CharField(max_length=120, initial="My calendar")
+    name = forms.CharField(max_length=120, initial="My calendar", validators=[validate_single_line])
     url = forms.CharField(
         label="Calendar address (.ics)",
         max_length=2000,
@@ -130,7 +131,9 @@ class IcsConnectionForm(_Form):
 
 
 class CaldavConnectionForm(_Form):
-    name = forms.CharField(max_length=120, initial="CalDAV calendar")
+    name = forms.CharField(
+        max_length=120, initial="CalDAV calendar", validators=[validate_single_line]
+    )
     server_url = forms.URLField(
         label="Server address",
         max_length=500,

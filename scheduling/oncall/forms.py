@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django import forms
 
 from accounts.models import Team
+from rota.text import validate_single_line
 from scheduling.oncall.models import ReminderPreferences
 
 MAX_REPORT_DAYS = 3 * 366
@@ -29,7 +30,10 @@ class HandoverForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label="Name", max_length=80, help_text='What will use it, e.g. "Alertmanager".'
+        label="Name",
+        max_length=80,
+        help_text='What will use it, e.g. "Alertmanager".',
+        validators=[validate_single_line],
     )
 
 
