@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import manager_membership_or_403, membership_or_404
+from rota import bounds
 from scheduling.rotas import calendar, services
 from scheduling.rotas.access import manager_period_or_404
 from scheduling.rotas.forms import PeriodForm, PublishForm
@@ -78,9 +79,9 @@ def period(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "pending": sections["pending"],
         "States": PeriodState,
     }
-    seat_id = request.GET.get("seat", "")
-    if seat_id.isdigit():
-        context.update(calendar.seat_panel(period, int(seat_id), sections))
+    seat_id = bounds.query_int(request, "seat")
+    if seat_id is not None:
+        context.update(calendar.seat_panel(period, seat_id, sections))
     return render(request, "rotas/period.html", context)
 
 
