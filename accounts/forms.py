@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 
 from accounts.models import EscalationContact, Role, Team, User
@@ -38,7 +39,14 @@ class TeamSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Team
-        fields = ["name", "timezone", "require_mfa"]
+        fields = ["name", "timezone", "require_mfa", "require_sso", "sso_domains"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not settings.SSO_ENABLED:
+            # Without a provider nobody could meet the requirement: do not offer it.
+            del self.fields["require_sso"]
+            del self.fields["sso_domains"]
 
 
 class EscalationContactForm(forms.ModelForm):

@@ -9,7 +9,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone as dj_timezone
 
-from accounts.validators import validate_phone, validate_timezone
+from accounts.validators import validate_email_domains, validate_phone, validate_timezone
 from rota.text import validate_single_line
 
 
@@ -92,6 +92,21 @@ class Team(models.Model):
         default=False,
         help_text="Members must set up an authenticator app before using Rota.",
     )
+    require_sso = models.BooleanField(
+        "require single sign-on",
+        default=False,
+        help_text="Members must sign in through the organisation's single sign-on.",
+    )
+    sso_domains = models.CharField(
+        "single sign-on email domains",
+        max_length=300,
+        blank=True,
+        validators=[validate_email_domains],
+        help_text=(
+            "Comma-separated, e.g. example.com. People with a verified address at one of "
+            "these domains join the team as engineers by signing in with single sign-on."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -99,6 +114,11 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def sso_domain_list(self) -> list[str]:
+        """Return the email domains whose people may join by single sign-on, lower-cased."""
+        return [d.strip().lower() for d in self.sso_domains.split(",") if d.strip()]
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "rota",
     "accounts",
     "scheduling.requirements",
@@ -68,6 +70,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
     "accounts.middleware.TeamMfaMiddleware",
+    "accounts.middleware.TeamSsoMiddleware",
 ]
 
 ROOT_URLCONF = "rota.urls"
@@ -151,6 +154,38 @@ SIGN_IN_LOCK_SECONDS = env_int("SIGN_IN_LOCK_SECONDS", 300, minimum=1)
 # Reverse proxies (addresses or networks) whose X-Forwarded-For names the client.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 ROTA_OPEN_SIGNUP = env_bool("ROTA_OPEN_SIGNUP", False)
+# Single sign-on: OpenID Connect through allauth, configured only when OIDC_ISSUER is set.
+OIDC_ISSUER = env_url("OIDC_ISSUER", "")
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+OIDC_BUTTON_LABEL = env_str("OIDC_BUTTON_LABEL", "single sign-on")
+SSO_ENABLED = bool(OIDC_ISSUER and OIDC_CLIENT_ID)
+SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS: dict[str, dict] = (
+    {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "sso",
+                    "name": OIDC_BUTTON_LABEL,
+                    "client_id": OIDC_CLIENT_ID,
+                    "secret": OIDC_CLIENT_SECRET,
+                    "settings": {"server_url": OIDC_ISSUER},
+                }
+            ],
+            "OAUTH_PKCE_ENABLED": True,
+        }
+    }
+    if SSO_ENABLED
+    else {}
+)
+# The provider vouches for the address (email_verified): no second confirmation email, and a
+# person invited by password before signs in to the same account.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Rota"
 # Callables (request, memberships) -> accounts.dashboard.Panel | None, added by the apps.
