@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import Invitation, Membership, Role, Team, User
 from rota import http
+from rota.text import one_line
 
 log = logging.getLogger(__name__)
 PROVIDER_MAX_BYTES = 1024 * 1024
@@ -95,7 +96,8 @@ def _join(user: User, team: Team, role: str, *, how: str) -> list[Membership]:
 def signed_in_with_sso(request: HttpRequest) -> bool:
     """Tell whether this session was signed in through the SSO provider."""
     return any(
-        record.get("method") == "socialaccount" for record in get_authentication_records(request)
+        record.get("method") == "socialaccount"
+        for record in get_authentication_records(request, request.user)
     )
 
 
@@ -103,6 +105,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest, sociallogin) -> bool:
         """Open only to an invited address or one of a domain a team allows."""
         return may_join(_verified_email(sociallogin))
+
+    def populate_user(self, request: HttpRequest, sociallogin, data: dict) -> User:
+        """Take the person's name from the provider as their display name."""
+        user = super().populate_user(request, sociallogin, data)
+        name = " ".join(str(data.get("name") or "").split())[:120]
+        if name and not user.display_name:
+            user.display_name = one_line(name)
+        return user
 
     def save_user(self, request: HttpRequest, sociallogin, form=None) -> User:
         """Create the account, then join the teams the person was invited to or may join."""
