@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 
 from accounts.models import EscalationContact, Role, Team, User
 from accounts.validators import available_timezones, normalize_phone
+from rota.text import validate_single_line
 
 _ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(available_timezones())]
 
@@ -37,7 +39,14 @@ class TeamSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Team
-        fields = ["name", "timezone", "require_mfa"]
+        fields = ["name", "timezone", "require_mfa", "require_sso", "sso_domains"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not settings.SSO_ENABLED:
+            # Without a provider nobody could meet the requirement: do not offer it.
+            del self.fields["require_sso"]
+            del self.fields["sso_domains"]
 
 
 class EscalationContactForm(forms.ModelForm):
@@ -64,7 +73,9 @@ EscalationFormSet = forms.formset_factory(
 class AcceptInvitationForm(forms.Form):
     """Create an account while accepting an invitation."""
 
-    display_name = forms.CharField(max_length=120, label="Your name")
+    display_name = forms.CharField(
+        max_length=120, label="Your name", validators=[validate_single_line]
+    )
     password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False)
 

@@ -1,10 +1,13 @@
-"""Per-request time zone and the team MFA requirement."""
+"""Per-request time zone and the team MFA and single sign-on requirements."""
 
 from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -66,3 +69,28 @@ def has_mfa(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class TeamSsoMiddleware:
+    """Sign out members of teams that require SSO when they signed in another way."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            settings.SSO_ENABLED  # without a provider, the requirement cannot lock anyone out
+            and user is not None
+            and user.is_authenticated
+            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+            and Membership.objects.filter(user=user, team__require_sso=True).exists()
+        ):
+            from accounts.sso import signed_in_with_sso
+
+            if not signed_in_with_sso(request):
+                logout(request)
+                label = settings.OIDC_BUTTON_LABEL
+                messages.info(request, f"Your team requires single sign-on: sign in with {label}.")
+                return redirect("account_login")
+        return self.get_response(request)

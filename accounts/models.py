@@ -9,7 +9,8 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone as dj_timezone
 
-from accounts.validators import validate_phone, validate_timezone
+from accounts.validators import validate_email_domains, validate_phone, validate_timezone
+from rota.text import validate_single_line
 
 
 class UserManager(BaseUserManager["User"]):
@@ -34,7 +35,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person; the profile fields live here so every page gets them without a join."""
 
     email = models.EmailField(unique=True)
-    display_name = models.CharField(max_length=120, blank=True)
+    display_name = models.CharField(max_length=120, blank=True, validators=[validate_single_line])
     timezone = models.CharField(
         max_length=64, default="Europe/London", validators=[validate_timezone]
     )
@@ -81,7 +82,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Team(models.Model):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     slug = models.SlugField(unique=True)
     timezone = models.CharField(
         max_length=64, default="Europe/London", validators=[validate_timezone]
@@ -91,6 +92,21 @@ class Team(models.Model):
         default=False,
         help_text="Members must set up an authenticator app before using Rota.",
     )
+    require_sso = models.BooleanField(
+        "require single sign-on",
+        default=False,
+        help_text="Members must sign in through the organisation's single sign-on.",
+    )
+    sso_domains = models.CharField(
+        "single sign-on email domains",
+        max_length=300,
+        blank=True,
+        validators=[validate_email_domains],
+        help_text=(
+            "Comma-separated, e.g. example.com. People with a verified address at one of "
+            "these domains join the team as engineers by signing in with single sign-on."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -98,6 +114,11 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def sso_domain_list(self) -> list[str]:
+        """Return the email domains whose people may join by single sign-on, lower-cased."""
+        return [d.strip().lower() for d in self.sso_domains.split(",") if d.strip()]
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -110,8 +131,13 @@ class EscalationContact(models.Model):
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="escalation_contacts")
     position = models.PositiveSmallIntegerField(default=0)
-    name = models.CharField(max_length=120)
-    role = models.CharField(max_length=120, blank=True, help_text="e.g. Engineering manager")
+    name = models.CharField(max_length=120, validators=[validate_single_line])
+    role = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="e.g. Engineering manager",
+        validators=[validate_single_line],
+    )
     phone = models.CharField(max_length=20, blank=True, validators=[validate_phone])
     email = models.EmailField(blank=True)
 

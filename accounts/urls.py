@@ -11,17 +11,17 @@ urlpatterns = [
     path("teams/<slug:slug>/settings/", views.team_settings, name="team_settings"),
     path("teams/<slug:slug>/invite/", views.invite, name="team_invite"),
     path(
-        "teams/<slug:slug>/invitations/<int:invitation_id>/revoke/",
+        "teams/<slug:slug>/invitations/<id:invitation_id>/revoke/",
         views.revoke_invitation,
         name="team_revoke_invitation",
     ),
     path(
-        "teams/<slug:slug>/members/<int:member_id>/role/",
+        "teams/<slug:slug>/members/<id:member_id>/role/",
         views.change_role,
         name="team_change_role",
     ),
     path(
-        "teams/<slug:slug>/members/<int:member_id>/remove/",
+        "teams/<slug:slug>/members/<id:member_id>/remove/",
         views.remove_member,
         name="team_remove_member",
     ),

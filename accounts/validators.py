@@ -45,3 +45,17 @@ def validate_phone(value: str) -> None:
 
 
 _ZONES = {name for name in zoneinfo.available_timezones() if "/" in name or name == "UTC"}
+
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def validate_email_domains(value: str) -> None:
+    """Accept a comma-separated list of domain names such as "example.com, example.org"."""
+    for domain in (d.strip().lower() for d in (value or "").split(",")):
+        if domain and not _DOMAIN.match(domain):
+            raise ValidationError(
+                "“%(value)s” is not a domain name such as example.com.",
+                params={"value": domain[:60]},
+                code="invalid_domain",
+            )

@@ -8,6 +8,7 @@ and recurring-ical-events.
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -48,21 +49,27 @@ class Transition:
 # --- text primitives -------------------------------------------------------
 
 
+# Line breaks of every kind (CRLF, a lone CR or LF, Unicode separators) and other controls.
+_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def escape(text: str) -> str:
-    """Escape a TEXT value (RFC 5545 3.3.11)."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
+    """Escape a TEXT value (RFC 5545 3.3.11); no control character survives but HTAB."""
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    if _BREAKS.search(text):
+        text = _BREAKS.sub("\\\\n", text)
+    if _CONTROLS.search(text):
+        text = _CONTROLS.sub("", text)
+    return text
 
 
 @lru_cache(maxsize=256)
 def param(value: str) -> str:
-    """Quote a parameter value when it holds a separator; DQUOTE itself is not allowed."""
+    """Quote a parameter value when it holds a separator; DQUOTE and controls are not allowed."""
     value = value.replace('"', "'")
+    if _BREAKS.search(value) or _CONTROLS.search(value) or "\t" in value:
+        value = " ".join(_CONTROLS.sub(" ", _BREAKS.sub(" ", value)).replace("\t", " ").split())
     return f'"{value}"' if any(c in value for c in ":;,") else value
 
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from lxml import etree
 
 from accounts import audit
 from accounts.models import User
@@ -27,7 +28,7 @@ from calendars.errors import (  # noqa: F401 (callers read them from here too)
 )
 from calendars.ical import resource
 from calendars.models import CalendarEntry, Channel, Delivery, PushState, PushTarget
-from rota import urlguard
+from rota import http, urlguard
 
 log = logging.getLogger(__name__)
 CLAIM_FOR = timedelta(minutes=10)
@@ -49,7 +50,9 @@ def client_for(*, url: str, username: str, password: str) -> caldav.DAVClient:
         auth=requests.auth.HTTPBasicAuth(username, password),
         timeout=settings.URL_FETCH_TIMEOUT,
     )
-    client.session = urlguard.guarded_session()
+    client.session = http.bounded_session(
+        max_bytes=settings.CALENDAR_IMPORT_MAX_BYTES, timeout=settings.URL_FETCH_TIMEOUT
+    )
     return client
 
 
@@ -61,8 +64,12 @@ def _call(action):
         raise Unauthorized(
             f"The server refused the user name or password ({error.reason})."
         ) from None
+    except (http.FetchTimeout, http.Unreachable) as error:
+        raise Retryable(str(error)) from None
     except urlguard.FetchError as error:
         raise PushError(str(error)) from None
+    except etree.LxmlError:
+        raise PushError("The calendar server sent a malformed answer.") from None
     except requests.Timeout:
         raise Retryable("The calendar server did not answer in time.") from None
     except requests.ConnectionError:
@@ -95,6 +102,9 @@ def find_or_create_calendar(
         raise PushError(
             f"The server did not accept the request ({error.__class__.__name__})."
         ) from None
+    except (LookupError, AttributeError, TypeError, ValueError, AssertionError):
+        # A broken or hostile server trips the library: say so on the form, never a 500.
+        raise PushError("The calendar server sent an answer Rota could not understand.") from None
 
 
 def _event_url(target: PushTarget, entry: CalendarEntry) -> str:

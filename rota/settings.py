@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "rota",
     "accounts",
     "scheduling.requirements",
@@ -73,6 +75,7 @@ MIDDLEWARE = [
     "accounts.middleware.UserTimezoneMiddleware",
     "accounts.middleware.TeamMfaMiddleware",
     "rota.middleware.FriendlyMethodNotAllowedMiddleware",
+    "accounts.middleware.TeamSsoMiddleware",
 ]
 
 ROOT_URLCONF = "rota.urls"
@@ -147,8 +150,47 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Rota] "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
-ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+# Failed sign-ins are limited by accounts/signin_limits.py (per account and per client address,
+# in memory while the cache is down), not by allauth's cache-only "login" and "login_failed".
+ACCOUNT_RATE_LIMITS = {"login": "", "login_failed": ""}
+SIGN_IN_FAILURES_PER_ACCOUNT = env_int("SIGN_IN_FAILURES_PER_ACCOUNT", 5, minimum=1)
+SIGN_IN_FAILURES_PER_ADDRESS = env_int("SIGN_IN_FAILURES_PER_ADDRESS", 30, minimum=1)
+SIGN_IN_LOCK_SECONDS = env_int("SIGN_IN_LOCK_SECONDS", 300, minimum=1)
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 ROTA_OPEN_SIGNUP = env_bool("ROTA_OPEN_SIGNUP", False)
+# Single sign-on: OpenID Connect through allauth, configured only when OIDC_ISSUER is set.
+OIDC_ISSUER = env_url("OIDC_ISSUER", "")
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+OIDC_BUTTON_LABEL = env_str("OIDC_BUTTON_LABEL", "single sign-on")
+SSO_ENABLED = bool(OIDC_ISSUER and OIDC_CLIENT_ID)
+SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS: dict[str, dict] = (
+    {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "sso",
+                    "name": OIDC_BUTTON_LABEL,
+                    "client_id": OIDC_CLIENT_ID,
+                    "secret": OIDC_CLIENT_SECRET,
+                    "settings": {"server_url": OIDC_ISSUER},
+                }
+            ],
+            "OAUTH_PKCE_ENABLED": True,
+        }
+    }
+    if SSO_ENABLED
+    else {}
+)
+# The provider vouches for the address (email_verified): no second confirmation email, and a
+# person invited by password before signs in to the same account.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Rota"
 # Callables (request, memberships) -> accounts.dashboard.Panel | None, added by the apps.
@@ -162,6 +204,9 @@ globals().update(
 DEV_MAIL_DIR = VAR_DIR / "mail"
 if EMAIL_BACKEND == "rota.devmail.backend.EmailBackend" and not (DEBUG or TESTING):  # noqa: F821
     raise ImproperlyConfigured("EMAIL_URL=devmail:// is for development: it needs DEBUG=1.")
+# Every message passes through SafeHeadersBackend, which puts header values on one line.
+ROTA_EMAIL_BACKEND = EMAIL_BACKEND  # noqa: F821 (set from EMAIL_URL above)
+EMAIL_BACKEND = "rota.mail.SafeHeadersBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rota <rota@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 10

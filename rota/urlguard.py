@@ -3,7 +3,8 @@
 `check_url(url)` resolves the host and refuses private, loopback, link-local, multicast,
 reserved and unspecified addresses (IPv4, IPv6 and IPv4-mapped IPv6) unless the host or the
 address is listed in settings.URL_FETCH_ALLOW (hosts, addresses or networks such as
-"10.1.0.0/16"). `fetch()` checks every redirect hop the same way and streams with a size cap.
+"10.1.0.0/16"). `rota.http.fetch()` builds on it: every redirect hop checked, a size cap and
+a total deadline.
 
 `guarded_session()` returns a requests Session for other libraries (e.g. `caldav.DAVClient`:
 set `client.session = guarded_session()`). Its connections check the address they actually
@@ -16,8 +17,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-import time
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -100,15 +100,17 @@ def _split(url: str) -> tuple[str, str, int]:
     return parts.scheme, parts.hostname, port
 
 
+def _blocked(host: str) -> str:
+    # Never say what the name resolves to: that would map the internal network for anyone.
+    return f"{host} is a private or reserved address; Rota does not connect to internal networks."
+
+
 def check_url(url: str) -> None:
     """Refuse the URL unless every address its host resolves to may be reached."""
     _scheme, host, port = _split(url)
     for address in _resolve(host, port):
         if not address_allowed(address, host):
-            raise BlockedAddress(
-                f"{host} resolves to {address}, a private or reserved address; "
-                "Rota does not connect to internal networks."
-            )
+            raise BlockedAddress(_blocked(host))
 
 
 def _guarded_socket(conn: HTTPConnection) -> socket.socket:
@@ -117,10 +119,7 @@ def _guarded_socket(conn: HTTPConnection) -> socket.socket:
     addresses = _resolve(host, conn.port)
     allowed = [address for address in addresses if address_allowed(address, host)]
     if not allowed:
-        raise BlockedAddress(
-            f"{host} resolves to {', '.join(addresses)}, a private or reserved address; "
-            "Rota does not connect to internal networks."
-        )
+        raise BlockedAddress(_blocked(host))
     last_error: OSError | None = None
     for address in allowed:
         try:
@@ -208,103 +207,3 @@ STATUS_HINTS = {
 def describe_status(status: int, reason: str = "") -> str:
     """Return a readable sentence for an HTTP error status."""
     return STATUS_HINTS.get(status, f"the server answered {status} {reason}".strip())
-
-
-def _read_capped(
-    response: requests.Response, *, max_bytes: int, deadline: float, timeout: float
-) -> bytes:
-    length = response.headers.get("Content-Length", "")
-    if length.isdigit() and int(length) > max_bytes:
-        raise FetchError(f"The file is larger than the limit of {_size(max_bytes)}.")
-    chunks: list[bytes] = []
-    total = 0
-    for chunk in response.iter_content(chunk_size=64 * 1024):
-        total += len(chunk)
-        if total > max_bytes:
-            raise FetchError(f"The file is larger than the limit of {_size(max_bytes)}.")
-        if time.monotonic() > deadline:
-            raise FetchError(f"The server did not send the file within {_seconds(timeout)}.")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _seconds(timeout: float) -> str:
-    return f"{timeout:g} second{'' if timeout == 1 else 's'}"
-
-
-def _size(count: int) -> str:
-    return f"{count / (1024 * 1024):g} MB" if count >= 1024 * 1024 else f"{count} bytes"
-
-
-def fetch(
-    url: str,
-    *,
-    max_bytes: int,
-    timeout: float,
-    auth: tuple[str, str] | None = None,
-    headers: dict[str, str] | None = None,
-) -> bytes:
-    """Return the body of a GET, following at most 5 redirects, each checked like the first."""
-    deadline = time.monotonic() + timeout
-    session = guarded_session()
-    original_host = urlsplit(url).hostname
-    try:
-        for _hop in range(MAX_REDIRECTS + 1):
-            check_url(url)
-            # Credentials go only to the host they were given for.
-            hop_auth = auth if urlsplit(url).hostname == original_host else None
-            try:
-                response = session.get(
-                    url,
-                    auth=hop_auth,
-                    headers=headers,
-                    timeout=timeout,
-                    stream=True,
-                    allow_redirects=False,
-                )
-            except requests.Timeout:
-                raise FetchError(f"The server did not answer within {_seconds(timeout)}.") from None
-            except requests.ConnectionError as error:
-                raise FetchError(
-                    f"Could not connect to {urlsplit(url).hostname}: {_reason(error)}."
-                ) from None
-            except requests.RequestException as error:
-                raise FetchError(f"The request failed: {error}.") from None
-            with response:
-                if response.is_redirect:
-                    url = urljoin(url, response.headers.get("Location", ""))
-                    continue
-                if response.status_code >= 400:
-                    problem = describe_status(response.status_code, response.reason)
-                    raise FetchError(f"Could not fetch the file: {problem}.")
-                try:
-                    return _read_capped(
-                        response, max_bytes=max_bytes, deadline=deadline, timeout=timeout
-                    )
-                except requests.Timeout:
-                    raise FetchError(
-                        f"The server did not send the file within {_seconds(timeout)}."
-                    ) from None
-                except requests.RequestException as error:
-                    raise FetchError(f"The download was interrupted: {_reason(error)}.") from None
-        raise FetchError(f"The address redirects more than {MAX_REDIRECTS} times.")
-    finally:
-        session.close()
-
-
-def _reason(error: Exception) -> str:
-    """Return the innermost reason of a requests/urllib3 error, without the noise."""
-    inner: BaseException = error
-    for _depth in range(10):
-        following = inner.__cause__ or inner.__context__
-        if following is None:
-            break
-        inner = following
-    text = str(inner)
-    if isinstance(inner, BlockedAddress):
-        return text
-    if "Connection refused" in text:
-        return "the connection was refused"
-    if "timed out" in text.lower():
-        return "the connection timed out"
-    return text[:200]

@@ -3,9 +3,13 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from rota import views
+from rota.converters import IdConverter
+
+# Before the apps' routes are read: their <id:...> parameters need it.
+register_converter(IdConverter, "id")
 
 # Sign in to the admin through allauth too, so an authenticator code cannot be skipped there.
 admin.site.login = secure_admin_login(admin.site.login)

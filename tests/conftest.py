@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,15 @@ def _eager_celery(settings) -> Iterator[None]:
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _safe_mail_headers(django_test_environment) -> None:
+    """Send test mail through Rota's header-safe backend, as production does (then locmem)."""
+    from django.conf import settings
+
+    settings.ROTA_EMAIL_BACKEND = settings.EMAIL_BACKEND
+    settings.EMAIL_BACKEND = "rota.mail.SafeHeadersBackend"
 
 
 @pytest.fixture(autouse=True)
@@ -243,7 +253,7 @@ def smtp_sink(settings) -> Iterator[tuple[SmtpSink, int]]:
     port = services.free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.ROTA_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = port
     settings.EMAIL_USE_TLS = False
@@ -254,6 +264,54 @@ def smtp_sink(settings) -> Iterator[tuple[SmtpSink, int]]:
         yield sink, port
     finally:
         controller.stop()
+
+
+@dataclass
+class OidcProvider:
+    """An OpenID provider on loopback (oidc-provider-mock) that Rota is configured to use."""
+
+    issuer: str
+    label: str = "Acme SSO"
+
+
+@pytest.fixture
+def oidc_provider(settings) -> Iterator[OidcProvider]:
+    """Run a real OpenID Connect provider on loopback and point Rota's SSO at it.
+
+    Its users: ann@example.com (invited in tests), bo@acme.example (a domain a team may
+    allow), eve@evil.example (nobody's); each with a verified email.
+    """
+    from oidc_provider_mock import User as OidcUser
+    from oidc_provider_mock import run_server_in_thread
+
+    users = [
+        OidcUser(sub=sub, claims={"email": sub, "email_verified": True, "name": name})
+        for sub, name in [
+            ("ann@example.com", "Ann Example"),
+            ("bo@acme.example", "Bo Acme"),
+            ("eve@evil.example", "Eve"),
+            ("eddie@example.com", "Eddie Engineer"),
+        ]
+    ]
+    with run_server_in_thread(user_claims=users) as server:
+        provider = OidcProvider(issuer=f"http://localhost:{server.server_port}")
+        settings.SSO_ENABLED = True
+        settings.OIDC_BUTTON_LABEL = provider.label
+        settings.SOCIALACCOUNT_PROVIDERS = {
+            "openid_connect": {
+                "APPS": [
+                    {
+                        "provider_id": "sso",
+                        "name": provider.label,
+                        "client_id": "rota",
+                        "secret": "rota-secret",
+                        "settings": {"server_url": provider.issuer},
+                    }
+                ],
+                "OAUTH_PKCE_ENABLED": True,
+            }
+        }
+        yield provider
 
 
 # --- browser ---------------------------------------------------------------

@@ -5,9 +5,9 @@ from integrations.paging import views
 app_name = "paging"
 urlpatterns = [
     path("teams/<slug:slug>/integrations/paging/", views.connect, name="connect"),
-    path("teams/<slug:slug>/integrations/paging/<int:pk>/sync/", views.sync_now, name="sync"),
+    path("teams/<slug:slug>/integrations/paging/<id:pk>/sync/", views.sync_now, name="sync"),
     path(
-        "teams/<slug:slug>/integrations/paging/<int:pk>/disconnect/",
+        "teams/<slug:slug>/integrations/paging/<id:pk>/disconnect/",
         views.disconnect,
         name="disconnect",
     ),

@@ -11,5 +11,5 @@ urlpatterns = [
     path("teams/<slug:slug>/connect", views.connect, name="connect"),
     path("teams/<slug:slug>/test", views.send_test, name="test"),
     path("teams/<slug:slug>/disconnect", views.disconnect, name="disconnect"),
-    path("teams/<slug:slug>/calls/<int:pk>/retry", views.retry, name="retry"),
+    path("teams/<slug:slug>/calls/<id:pk>/retry", views.retry, name="retry"),
 ]

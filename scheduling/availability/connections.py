@@ -14,10 +14,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from lxml import etree
 
 from accounts import audit, stamps
 from accounts.models import User
-from rota import urlguard
+from rota import http, urlguard
 from scheduling.availability import ics_import
 from scheduling.availability.errors import (  # noqa: F401 (callers read them from here too)
     CalendarFetchError,
@@ -72,14 +73,21 @@ def _client(*, url: str, username: str, password: str) -> caldav.DAVClient:
     client = caldav.DAVClient(
         url=url, username=username, password=password, timeout=settings.URL_FETCH_TIMEOUT
     )
-    # Every request (and redirect hop) goes through the address guard.
-    client.session = urlguard.guarded_session()
+    # Every request (and redirect hop) goes through the address guard, capped and in time.
+    # One listing or import is a few requests: together they end within the timeout.
+    client.session = http.bounded_session(
+        max_bytes=settings.CALENDAR_IMPORT_MAX_BYTES,
+        timeout=settings.URL_FETCH_TIMEOUT,
+        total=settings.URL_FETCH_TIMEOUT,
+    )
     return client
 
 
 def _caldav_message(error: Exception) -> str:
     if isinstance(error, urlguard.FetchError):
         return str(error)
+    if isinstance(error, etree.LxmlError):
+        return "The CalDAV server sent a malformed answer (not valid XML)."
     if isinstance(error, caldav_error.AuthorizationError):
         return "The server refused the user name and app password (401 Unauthorized)."
     if isinstance(error, caldav_error.NotFoundError):
@@ -90,15 +98,21 @@ def _caldav_message(error: Exception) -> str:
         return "Could not connect to the CalDAV server; check the address."
     if isinstance(error, caldav_error.DAVError):
         return f"The CalDAV server answered with an error: {str(error)[:200]}"
-    return f"The CalDAV server could not be read: {str(error)[:200]}"
+    return "The CalDAV server sent an answer Rota could not understand."
 
 
 CALDAV_ERRORS = (
     urlguard.FetchError,
     caldav_error.DAVError,
     requests.RequestException,
+    etree.LxmlError,
     ValueError,
     NotImplementedError,
+    # A hostile or broken server can trip the library in many ways; none may become a 500.
+    LookupError,
+    AttributeError,
+    TypeError,
+    AssertionError,
 )
 
 
@@ -190,7 +204,7 @@ def request_sync(*, connection: CalendarConnection) -> None:
 def _read(connection: CalendarConnection, start: datetime, end: datetime):
     max_bytes = settings.CALENDAR_IMPORT_MAX_BYTES
     if connection.kind == ConnectionKind.ICS:
-        data = urlguard.fetch(
+        data = http.get_body(
             connection.ics_url, max_bytes=max_bytes, timeout=settings.URL_FETCH_TIMEOUT
         )
         return ics_import.parse(data)

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 from django import forms
 
+from rota import bounds
+from rota.text import validate_single_line
 from scheduling.availability.models import Kind, UnmarkedMeans
 
 MAX_DAYS_PER_SAVE = 400
@@ -61,12 +63,12 @@ def format_seen(marks: dict[date, str]) -> str:
 
 class MarkDaysForm(_Form):
     days = DateListField(required=False)
-    first = forms.DateField(
+    first = bounds.DateField(
         required=False,
         label="From",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    last = forms.DateField(
+    last = bounds.DateField(
         required=False,
         label="To",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -103,7 +105,7 @@ class MarkDaysForm(_Form):
 
 
 class TimeRangeForm(_Form):
-    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    day = bounds.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     start_time = forms.TimeField(
         label="From", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -117,7 +119,7 @@ class TimeRangeForm(_Form):
 
 
 class IcsConnectionForm(_Form):
-    name = forms.CharField(max_length=120, initial="My calendar")
+    name = forms.CharField(max_length=120, initial="My calendar", validators=[validate_single_line])
     url = forms.CharField(
         label="Calendar address (.ics)",
         max_length=2000,
@@ -130,7 +132,9 @@ class IcsConnectionForm(_Form):
 
 
 class CaldavConnectionForm(_Form):
-    name = forms.CharField(max_length=120, initial="CalDAV calendar")
+    name = forms.CharField(
+        max_length=120, initial="CalDAV calendar", validators=[validate_single_line]
+    )
     server_url = forms.URLField(
         label="Server address",
         max_length=500,
@@ -163,7 +167,7 @@ class MonthForm(_Form):
 
     def clean_month(self) -> date:
         try:
-            return date.fromisoformat(self.cleaned_data["month"] + "-01")
+            return bounds.parse_month(self.cleaned_data["month"])
         except ValueError:
             raise forms.ValidationError("Not a month.") from None
 
@@ -172,13 +176,13 @@ class DeadlineForm(_Form):
     month = forms.CharField(
         label="Availability for", widget=forms.TextInput(attrs={"type": "month"})
     )
-    due_on = forms.DateField(
+    due_on = bounds.DateField(
         label="Due by", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def clean_month(self) -> date:
         try:
-            return date.fromisoformat(self.cleaned_data["month"] + "-01")
+            return bounds.parse_month(self.cleaned_data["month"])
         except ValueError:
             raise forms.ValidationError("Enter a month such as 2026-12.") from None
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from accounts.models import Team
 from rota.crypto import EncryptedTextField
+from rota.text import validate_single_line
 
 
 class Kind(models.TextChoices):
@@ -123,7 +124,7 @@ class CalendarConnection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_connections"
     )
     kind = models.CharField(max_length=8, choices=ConnectionKind.choices)
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     # ICS: the secret address itself is a credential (Google's "secret address in iCal format").
     ics_url = EncryptedTextField(blank=True)
     # What we may show of the address or server: scheme and host only.

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django import forms
 
+from rota import bounds
 from scheduling.cover.models import CoverSettings
 from scheduling.rotas.models import Seat
 
@@ -55,7 +56,7 @@ class CantMakeItForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    user = forms.IntegerField(widget=forms.HiddenInput)
+    user = bounds.IntegerField(widget=forms.HiddenInput)
 
 
 class SwapForm(forms.Form):

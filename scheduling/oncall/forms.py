@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from django import forms
 
 from accounts.models import Team
+from rota import bounds
+from rota.text import validate_single_line
 from scheduling.oncall.models import ReminderPreferences
 from scheduling.oncall.presenters import action_label
 
@@ -30,7 +32,10 @@ class HandoverForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label="Name", max_length=80, help_text='What will use it, e.g. "Alertmanager".'
+        label="Name",
+        max_length=80,
+        help_text='What will use it, e.g. "Alertmanager".',
+        validators=[validate_single_line],
     )
 
 
@@ -53,10 +58,10 @@ def _months_ago(day: date, months: int) -> date:
 
 
 class RangeForm(forms.Form):
-    start = forms.DateField(
+    start = bounds.DateField(
         label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    end = forms.DateField(
+    end = bounds.DateField(
         label="To (inclusive)", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
@@ -79,12 +84,12 @@ class RangeForm(forms.Form):
 class AuditFilterForm(forms.Form):
     person = forms.TypedChoiceField(label="Person", required=False, coerce=int, empty_value=None)
     action = forms.ChoiceField(label="Action", required=False)
-    start = forms.DateField(
+    start = bounds.DateField(
         label="From",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    end = forms.DateField(
+    end = bounds.DateField(
         label="To",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Team, User
+from rota.text import validate_single_line
 from scheduling.rotas.models import Shift
 
 
@@ -38,7 +39,11 @@ class TeamApiToken(models.Model):
     """A bearer token with which an alerting tool asks who is on call; only its SHA-256 is kept."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=80, help_text='What uses it, e.g. "PagerDuty bridge".')
+    name = models.CharField(
+        max_length=80,
+        help_text='What uses it, e.g. "PagerDuty bridge".',
+        validators=[validate_single_line],
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(
         max_length=12, help_text="The first characters, to recognise the token."

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from accounts.models import Membership, Team
+from rota.text import csv_cell
 from scheduling.oncall import cover_stats
 from scheduling.oncall.lookup import published_seats
 from scheduling.rotas.models import ROLES, RotaSettings
@@ -234,7 +235,7 @@ def to_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    for person in report.people:
-        writer.writerow(_csv_row(person))
-    writer.writerow(_csv_row(report.total))
+    for person in [*report.people, report.total]:
+        # A name such as "=HYPERLINK(…)" must reach the spreadsheet as text.
+        writer.writerow([csv_cell(cell) for cell in _csv_row(person)])
     return out.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from accounts.models import Team, User
+from rota import bounds
 from scheduling.requirements.automatic import get_check, registered_checks
 from scheduling.requirements.models import AppliesTo, Kind, Requirement
 from scheduling.requirements.state import ROLES, STATE_LABELS, State
@@ -13,7 +14,7 @@ from scheduling.requirements.uploads import validate_evidence
 
 class RequirementForm(forms.ModelForm):
     check_key = forms.ChoiceField(label="Automatic check", required=False)
-    count = forms.IntegerField(
+    count = bounds.IntegerField(
         label="N (for checks that count something)", required=False, min_value=1, max_value=100
     )
     approver = forms.ModelChoiceField(

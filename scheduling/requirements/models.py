@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import Team
+from rota.text import validate_single_line
 
 
 class Kind(models.TextChoices):
@@ -36,7 +37,7 @@ class Requirement(models.Model):
     """Something a person must have to hold a role in a team."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="requirements")
-    title = models.CharField(max_length=120)
+    title = models.CharField(max_length=120, validators=[validate_single_line])
     description = models.TextField(blank=True)
     instructions = models.TextField("how to obtain it", blank=True)
     link = models.URLField("link", blank=True, help_text="Where to read or obtain it.")

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -37,10 +37,11 @@ from scheduling.requirements.uploads import CONTENT_TYPES
 def _back(request: HttpRequest, slug: str) -> HttpResponse:
     """Redirect to the page the form came from (dashboard or team page), never off-site."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(target)
+        # A path, never a view name: redirect() would try to reverse "0" and fail.
+        return HttpResponseRedirect(target)
     return redirect("requirements:team", slug=slug)
 
 

@@ -6,15 +6,16 @@ from datetime import date
 
 from django import forms
 
+from rota import bounds
 from scheduling.rotas.models import ROLE_CHOICES, RotaSettings, RotationTemplate, ShiftPattern
 
 
 class PeriodForm(forms.Form):
     template = forms.ModelChoiceField(queryset=RotationTemplate.objects.none(), empty_label=None)
-    starts_on = forms.DateField(
+    starts_on = bounds.DateField(
         label="First day", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    ends_on = forms.DateField(
+    ends_on = bounds.DateField(
         label="Last day", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
@@ -32,7 +33,7 @@ class PeriodForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    user = forms.IntegerField(widget=forms.HiddenInput)
+    user = bounds.IntegerField(widget=forms.HiddenInput)
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Team, User
 from accounts.validators import validate_timezone
+from rota.text import validate_single_line
 
 ROLES = ("primary", "secondary", "shadow")
 ROLE_CHOICES = [(r, r.capitalize()) for r in ROLES]
@@ -66,7 +67,7 @@ class RotationTemplate(models.Model):
         CUSTOM = "custom", "Custom length"
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="rotation_templates")
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     active = models.BooleanField(default=True)
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.DAILY)
     length_days = models.PositiveSmallIntegerField(
@@ -99,7 +100,9 @@ class ShiftPattern(models.Model):
         RotationTemplate, on_delete=models.CASCADE, related_name="patterns"
     )
     position = models.PositiveSmallIntegerField(default=0)
-    label = models.CharField(max_length=60, help_text='Region, e.g. "London".')
+    label = models.CharField(
+        max_length=60, help_text='Region, e.g. "London".', validators=[validate_single_line]
+    )
     timezone = models.CharField(max_length=64, validators=[validate_timezone])
     start_time = models.TimeField()
     end_time = models.TimeField(help_text="At or before the start means the next day.")
@@ -197,7 +200,7 @@ class Shift(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="shifts")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
-    label = models.CharField(max_length=60, blank=True)
+    label = models.CharField(max_length=60, blank=True, validators=[validate_single_line])
     weight = models.FloatField(default=1.0)
     share = models.FloatField(
         default=1.0, help_text="The part of its original shift this is (a partial cover splits it)."

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.requests import AuthedRequest
+from rota import bounds
 from scheduling.availability import services
 from scheduling.availability.access import own_block_or_404, own_time_range_or_404
 from scheduling.availability.forms import (
@@ -30,7 +31,7 @@ def _start_month(request: HttpRequest) -> date:
     """Return the first month to show: ?start=YYYY-MM, else this month in the person's zone."""
     this_month = services.first_of_month(services.today_for(request.user))
     try:
-        return date.fromisoformat(request.GET.get("start", request.POST.get("start", "")) + "-01")
+        return bounds.parse_month(request.GET.get("start", request.POST.get("start", "")))
     except ValueError:
         return this_month
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import manager_membership_or_403
 from accounts.models import Membership
 from accounts.requests import AuthedRequest
+from rota import bounds
 from scheduling.availability import services
 from scheduling.availability.forms import DeadlineForm, TeamSettingsForm
 from scheduling.availability.models import AvailabilityDeadline, MonthConfirmation
@@ -29,7 +30,7 @@ STATE_LABELS = {
 
 def _month(request: HttpRequest, default: date | None) -> date | None:
     try:
-        return date.fromisoformat(request.GET.get("month", "") + "-01")
+        return bounds.parse_month(request.GET.get("month", ""))
     except ValueError:
         return default
 

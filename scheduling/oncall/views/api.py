@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from accounts import fragments
+from rota import bounds
 from scheduling.oncall import services
 from scheduling.oncall.lookup import on_call
 
@@ -24,6 +25,8 @@ def _error(status: int, message: str, **headers: str) -> JsonResponse:
 def _parse_at(value: str, tz) -> datetime:
     """Parse an ISO 8601 moment; one without an offset is read in the team's zone."""
     moment = datetime.fromisoformat(value.strip().replace(" ", "+"))
+    if not bounds.date_in_range(moment.date()):
+        raise ValueError("out of range")  # the shifts' arithmetic would overflow near year 9999
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=tz)
     return moment

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.access import manager_membership_or_403, membership_or_404
 from accounts.requests import AuthedRequest
+from rota import bounds
 from scheduling.rotas import calendar, progress, services
 from scheduling.rotas.access import manager_period_or_404
 from scheduling.rotas.forms import PeriodForm, PublishForm
@@ -81,9 +82,9 @@ def period(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
         "announcing": progress.announcing(period_id=period.pk),
         "States": PeriodState,
     }
-    seat_id = request.GET.get("seat", "")
-    if seat_id.isdigit():
-        context.update(calendar.seat_panel(period, int(seat_id), sections))
+    seat_id = bounds.query_int(request, "seat")
+    if seat_id is not None:
+        context.update(calendar.seat_panel(period, seat_id, sections))
     return render(request, "rotas/period.html", context)
 
 
