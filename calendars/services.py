@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -26,6 +24,7 @@ from calendars.models import (
     TeamFeed,
     new_token,
 )
+from rota import outbox
 from rota.links import Link, consume
 from scheduling.rotas.models import Seat
 
@@ -266,13 +265,12 @@ def _email_managers(*, seat: Seat, user: User, reason: str) -> None:
     body = render_to_string("calendars/email/cant_make_it.txt", context)
     recipients = [m.contact_email for m in managers]
     if recipients:
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=subject,
-                message=body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=recipients,
-            )
+        outbox.mail(
+            key=f"cant-make-it:{seat.pk}:{user.pk}:{timezone.now().timestamp():.0f}",
+            kind="cant-make-it",
+            subject=subject,
+            body=body,
+            to=recipients,
         )
 
 

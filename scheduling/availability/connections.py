@@ -9,7 +9,6 @@ import caldav
 import requests
 from caldav.lib import error as caldav_error
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.utils import timezone
 
 from accounts import audit, stamps
 from accounts.models import User
-from rota import urlguard
+from rota import outbox, urlguard
 from scheduling.availability import ical
 from scheduling.availability.models import BusyBlock, CalendarConnection, ConnectionKind
 from scheduling.availability.services import AvailabilityError
@@ -269,16 +268,17 @@ def _record_failure(connection: CalendarConnection, message: str, now: datetime)
         )
         stamps.touch(users=[locked.user_id])
         if failures == FAILURES_BEFORE_EMAIL:
-            transaction.on_commit(lambda: _email_failing(connection, message))
+            _email_failing(connection, message)
 
 
 def _email_failing(connection: CalendarConnection, message: str) -> None:
     owner = connection.user
     link = settings.SITE_URL + reverse("availability:connections")
     context = {"person": owner, "connection": connection, "message": message, "link": link}
-    send_mail(
+    outbox.mail(
+        key=f"sync-failing:{connection.pk}:{timezone.now().timestamp():.0f}",
+        kind="sync-failing",
         subject=f"[Rota] Your calendar {connection.name} cannot be read",
-        message=render_to_string("availability/email/sync_failing.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[owner.contact_email],
+        body=render_to_string("availability/email/sync_failing.txt", context),
+        to=[owner.contact_email],
     )

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
+from rota import outbox
 from scheduling.rotas.models import RotaVersion, Seat
 
 
@@ -35,7 +36,7 @@ def seat_lines(seats: list[Seat], user: User) -> list[dict]:
 
 
 def send_rota_emails(*, version: RotaVersion, user_ids: list[int]) -> int:
-    """Send each person one email listing their shifts in the period; return how many went."""
+    """Write each person one email listing their shifts to the outbox; return how many."""
     period = version.period
     team = period.team
     seats = list(
@@ -57,14 +58,15 @@ def send_rota_emails(*, version: RotaVersion, user_ids: list[int]) -> int:
             "link": settings.SITE_URL + reverse("oncall:my_shifts"),
         }
         messages.append(
-            EmailMessage(
-                subject=f"[Rota] {team.name} rota {period.starts_on:%d %b}–{period.ends_on:%d %b}"
-                f" (version {version.number})",
-                body=render_to_string("rotas/email/published.txt", context),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[user.contact_email],
+            (
+                f"rota-published:{version.pk}:{user.pk}",
+                EmailMessage(
+                    subject=f"[Rota] {team.name} rota "
+                    f"{period.starts_on:%d %b}–{period.ends_on:%d %b} (version {version.number})",
+                    body=render_to_string("rotas/email/published.txt", context),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[user.contact_email],
+                ),
             )
         )
-    if not messages:
-        return 0
-    return get_connection().send_messages(messages) or 0
+    return len(outbox.queue(messages, kind="rota-published"))

@@ -90,7 +90,8 @@ def run_recommendation(*, recommendation_id: int) -> Recommendation | None:
             seat.proposed_holder_id = problem_builder.user_id_of(
                 result["assignments"].get(str(seat.pk))
             )
-        Seat.objects.bulk_update(seats, ["proposed_holder"])
+            seat.version += 1  # an edit made from the page before this run sees it changed
+        Seat.objects.bulk_update(seats, ["proposed_holder", "version"])
         stamps.touch(teams=[period.team_id])
         if period.state in (PeriodState.DRAFT, PeriodState.COLLECTING):
             period.state = PeriodState.RECOMMENDED

@@ -16,6 +16,12 @@ from scheduling.rotas.access import manager_seat_or_404
 from scheduling.rotas.forms import AssignForm
 
 
+def _version(request: HttpRequest) -> int | None:
+    """Return the seat version the page was built from (None from an older page)."""
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
 def _back(slug: str, pk: int, seat_id: int) -> HttpResponse:
     return redirect(
         reverse("rotas:period", kwargs={"slug": slug, "pk": pk}) + f"?seat={seat_id}#seat-panel"
@@ -41,8 +47,15 @@ def assign(request: HttpRequest, slug: str, pk: int, seat_id: int) -> HttpRespon
     person = user_membership.user
     try:
         services.assign_seat(
-            seat=seat, user=person, by=request.user, confirm=form.cleaned_data["confirm"]
+            seat=seat,
+            user=person,
+            by=request.user,
+            confirm=form.cleaned_data["confirm"],
+            expected_version=form.cleaned_data["version"],
         )
+    except services.ChangedMeanwhile as error:
+        messages.error(request, str(error))
+        return _back(slug, pk, seat_id)
     except services.NeedsConfirmation as warning:
         context = {
             "team": period.team,
@@ -50,6 +63,7 @@ def assign(request: HttpRequest, slug: str, pk: int, seat_id: int) -> HttpRespon
             "seat": seat,
             "person": person,
             "warnings": warning.warnings,
+            "version": form.cleaned_data["version"],
         }
         return render(request, "rotas/confirm_assign.html", context, status=409)
     messages.success(
@@ -63,7 +77,11 @@ def assign(request: HttpRequest, slug: str, pk: int, seat_id: int) -> HttpRespon
 def clear(request: HttpRequest, slug: str, pk: int, seat_id: int) -> HttpResponse:
     """Empty the seat."""
     _, period, seat = manager_seat_or_404(request.user, slug, pk, seat_id)
-    services.clear_seat(seat=seat, by=request.user)
+    try:
+        services.clear_seat(seat=seat, by=request.user, expected_version=_version(request))
+    except services.ChangedMeanwhile as error:
+        messages.error(request, str(error))
+        return _back(slug, pk, seat_id)
     messages.success(request, f"Cleared {services.describe_seat(seat, period.team.tz)}.")
     return _back(slug, pk, seat_id)
 
@@ -74,7 +92,12 @@ def lock(request: HttpRequest, slug: str, pk: int, seat_id: int) -> HttpResponse
     """Lock or unlock the seat (locked seats are fixed for the engine)."""
     _, period, seat = manager_seat_or_404(request.user, slug, pk, seat_id)
     try:
-        services.set_locked(seat=seat, locked=request.POST.get("locked") == "1", by=request.user)
+        services.set_locked(
+            seat=seat,
+            locked=request.POST.get("locked") == "1",
+            by=request.user,
+            expected_version=_version(request),
+        )
     except services.RotaError as error:
         messages.error(request, str(error))
     return _back(slug, pk, seat_id)
