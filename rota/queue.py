@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 
 log = logging.getLogger(__name__)
@@ -13,7 +12,7 @@ log = logging.getLogger(__name__)
 
 def enqueue(task: Any, *args: Any) -> bool:
     """Send the task now; log and return False when the broker is unreachable (a sweep retries)."""
-    if settings.CELERY_TASK_ALWAYS_EAGER or task.app.conf.task_always_eager:
+    if task.app.conf.task_always_eager:
         task.delay(*args)  # in-process: its errors are the caller's, as before
         return True
     try:
