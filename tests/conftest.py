@@ -109,6 +109,14 @@ def client_for():
 
 
 @pytest.fixture
+def outbox_sends_at_once(monkeypatch) -> None:
+    """Send outbox emails at once, as a job outside a transaction does (tests run in one)."""
+    from rota import queue
+
+    monkeypatch.setattr(queue, "after_commit", queue.enqueue)
+
+
+@pytest.fixture
 def postgres(db):
     """Require the test database to be PostgreSQL."""
     from django.db import connection
