@@ -70,3 +70,15 @@ def send_rota_emails(*, version: RotaVersion, user_ids: list[int]) -> int:
             )
         )
     return len(outbox.queue(messages, kind="rota-published"))
+
+
+def waiting_summaries(period) -> dict[str, int]:
+    """Count the latest version's summary emails still waiting and those given up on."""
+    latest = RotaVersion.objects.filter(period=period).order_by("-number").first()
+    if latest is None:
+        return {}
+    counts = outbox.pending_kinds(f"rota-published:{latest.pk}:")
+    if not counts:
+        return {}
+    failed = counts.pop(outbox.Status.FAILED, 0)
+    return {"waiting": sum(counts.values()), "failed": failed}

@@ -82,6 +82,8 @@ def test_pages_sign_in_and_publish_work_while_redis_is_down_and_mail_goes_once_a
     waiting = OutboundEmail.objects.filter(kind="rota-published")
     assert waiting.count() == len(crew)
     assert set(waiting.values_list("status", flat=True)) == {OutboundEmail.Status.PENDING}
+    page = client.get(reverse("rotas:period", args=[team.slug, period.pk]))
+    assert f"{len(crew)} summary emails of version 1 waiting to be sent".encode() in page.content
 
     # Redis is back: the sweep (beat, each minute) sends what waited, and only once.
     redis_down.start()
@@ -91,3 +93,5 @@ def test_pages_sign_in_and_publish_work_while_redis_is_down_and_mail_goes_once_a
     assert outbox.due_ids() == []
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.contact_email for u in crew)
     assert set(waiting.values_list("status", flat=True)) == {OutboundEmail.Status.SENT}
+    page = client.get(reverse("rotas:period", args=[team.slug, period.pk]))
+    assert b"waiting to be sent" not in page.content

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import manager_membership_or_403, membership_or_404
-from scheduling.rotas import calendar, services
+from scheduling.rotas import calendar, emails, services
 from scheduling.rotas.access import manager_period_or_404
 from scheduling.rotas.forms import PeriodForm, PublishForm
 from scheduling.rotas.models import PeriodState, Recommendation, RotaPeriod, RotationTemplate
@@ -77,6 +77,7 @@ def period(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "publish_form": PublishForm(),
         "pending": sections["pending"],
         "States": PeriodState,
+        "waiting_emails": emails.waiting_summaries(period),
     }
     seat_id = request.GET.get("seat", "")
     if seat_id.isdigit():
