@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts import audit, stamps
 from accounts.models import User
 from rota import outbox, urlguard
+from rota.queue import after_commit
 from scheduling.availability import ical
 from scheduling.availability.models import BusyBlock, CalendarConnection, ConnectionKind
 from scheduling.availability.services import AvailabilityError
@@ -183,7 +184,7 @@ def request_sync(*, connection: CalendarConnection) -> None:
     from scheduling.availability.tasks import sync_connection
 
     pk = connection.pk
-    transaction.on_commit(lambda: sync_connection.delay(pk))
+    after_commit(sync_connection, pk)  # broker down: the 30-minute sync reads it
 
 
 def _read(connection: CalendarConnection, start: datetime, end: datetime):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts import audit, stamps
 from accounts.models import User
+from rota.queue import after_commit
 from scheduling.engine import solution_to_dict, solve
 from scheduling.rotas import problem as problem_builder
 from scheduling.rotas.models import PeriodState, Recommendation, RotaPeriod, Seat
@@ -48,7 +49,8 @@ def request_recommendation(*, period: RotaPeriod, by: User | None) -> Recommenda
             team=period.team,
             target=period,
         )
-        transaction.on_commit(lambda: tasks.recommend.delay(recommendation.pk))
+        # A broker outage must not fail the request after commit (the page shows it queued).
+        after_commit(tasks.recommend, recommendation.pk)
     return recommendation
 
 
