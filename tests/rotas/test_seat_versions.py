@@ -63,13 +63,13 @@ def test_an_edit_from_an_older_page_is_refused_and_shows_the_current_holder(
         url, {"user": crew[2].pk, "confirm": "1", "version": stale}, follow=True
     )
     assert response.status_code == 200
-    assert b"changed this seat meanwhile" in response.content
+    assert b"changed this seat meanwhile, so your change was not made" in response.content
     seat.refresh_from_db()
     assert seat.proposed_holder_id == crew[1].pk
     assert f'name="version" value="{seat.version}"'.encode() in response.content
     for name, data in (("clear", {}), ("lock", {"locked": "0"})):
         url = reverse(f"rotas:{name}", args=[team.slug, period.pk, seat.pk])
         response = manager_client.post(url, {**data, "version": stale}, follow=True)
-        assert b"changed this seat meanwhile" in response.content
+        assert b"changed this seat meanwhile, so your change was not made" in response.content
     seat.refresh_from_db()
     assert seat.proposed_holder_id == crew[1].pk and seat.locked

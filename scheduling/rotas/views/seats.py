@@ -22,9 +22,11 @@ def _version(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
-def _back(slug: str, pk: int, seat_id: int) -> HttpResponse:
+def _back(slug: str, pk: int, seat_id: int, *, changed: bool = False) -> HttpResponse:
+    # changed=1: the panel says the seat changed meanwhile, above the seat as it is now.
+    query = f"?seat={seat_id}" + ("&changed=1" if changed else "")
     return redirect(
-        reverse("rotas:period", kwargs={"slug": slug, "pk": pk}) + f"?seat={seat_id}#seat-panel"
+        reverse("rotas:period", kwargs={"slug": slug, "pk": pk}) + query + "#seat-panel"
     )
 
 
@@ -53,9 +55,8 @@ def assign(request: HttpRequest, slug: str, pk: int, seat_id: int) -> HttpRespon
             confirm=form.cleaned_data["confirm"],
             expected_version=form.cleaned_data["version"],
         )
-    except services.ChangedMeanwhile as error:
-        messages.error(request, str(error))
-        return _back(slug, pk, seat_id)
+    except services.ChangedMeanwhile:
+        return _back(slug, pk, seat_id, changed=True)
     except services.NeedsConfirmation as warning:
         context = {
             "team": period.team,
@@ -79,9 +80,8 @@ def clear(request: HttpRequest, slug: str, pk: int, seat_id: int) -> HttpRespons
     _, period, seat = manager_seat_or_404(request.user, slug, pk, seat_id)
     try:
         services.clear_seat(seat=seat, by=request.user, expected_version=_version(request))
-    except services.ChangedMeanwhile as error:
-        messages.error(request, str(error))
-        return _back(slug, pk, seat_id)
+    except services.ChangedMeanwhile:
+        return _back(slug, pk, seat_id, changed=True)
     messages.success(request, f"Cleared {services.describe_seat(seat, period.team.tz)}.")
     return _back(slug, pk, seat_id)
 
@@ -98,6 +98,8 @@ def lock(request: HttpRequest, slug: str, pk: int, seat_id: int) -> HttpResponse
             by=request.user,
             expected_version=_version(request),
         )
+    except services.ChangedMeanwhile:
+        return _back(slug, pk, seat_id, changed=True)
     except services.RotaError as error:
         messages.error(request, str(error))
     return _back(slug, pk, seat_id)
