@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,6 +22,7 @@ from accounts.errors import (  # noqa: F401 (callers read them from here too)
     WrongAccount,
 )
 from accounts.models import EscalationContact, Invitation, Membership, Role, Team, User
+from rota import outbox
 
 
 def hash_token(token: str) -> str:
@@ -66,13 +66,13 @@ def invite(*, team: Team, email: str, role: str, invited_by: User) -> tuple[Invi
         )
     link = settings.SITE_URL + reverse("invitation", args=[token])
     context = {"team": team, "invitation": invitation, "link": link, "inviter": invited_by}
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"[Rota] You are invited to {team.name}",
-            message=render_to_string("accounts/email/invitation.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[email],
-        )
+    # The email waits in the outbox: it is sent after commit and retried until it goes.
+    outbox.mail(
+        key=f"invitation:{invitation.pk}",
+        kind="invitation",
+        subject=f"[Rota] You are invited to {team.name}",
+        body=render_to_string("accounts/email/invitation.txt", context),
+        to=[email],
     )
     return invitation, token
 

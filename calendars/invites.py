@@ -18,7 +18,7 @@ from accounts.models import User
 from calendars import content
 from calendars.ical import EventData, itip
 from calendars.models import Channel, Delivery
-from calendars.push import backoff
+from calendars.push import backoff, claim_for
 
 log = logging.getLogger(__name__)
 
@@ -93,10 +93,11 @@ def send_pending(*, user: User) -> int:
     sent = 0
     for delivery in due:
         entry = delivery.entry
-        # Claim the delivery first, so a second worker does not send the same version again.
+        # Claim the delivery for a few minutes (it is not "sent" yet): a second worker skips it,
+        # and if this one dies before sending, the claim expires and the sweep sends it.
         claimed = Delivery.objects.filter(
             pk=delivery.pk, pending=True, wanted_sequence=entry.sequence, next_attempt_at__lte=now
-        ).update(pending=False)
+        ).update(next_attempt_at=now + claim_for())
         if not claimed:
             continue
         try:
@@ -104,8 +105,12 @@ def send_pending(*, user: User) -> int:
         except (smtplib.SMTPException, OSError) as error:
             _retry_later(delivery, str(error), now)
             continue
+        # Sent: only now is it no longer pending (unless a newer version was queued meanwhile).
         Delivery.objects.filter(pk=delivery.pk).update(
             delivered_sequence=entry.sequence, delivered_at=now, attempts=0, last_error=""
+        )
+        Delivery.objects.filter(pk=delivery.pk, wanted_sequence=entry.sequence).update(
+            pending=False
         )
         sent += 1
     return sent
@@ -114,11 +119,10 @@ def send_pending(*, user: User) -> int:
 def _retry_later(delivery: Delivery, message: str, now: datetime) -> None:
     attempts = delivery.attempts + 1
     log.warning("Invitation %s not sent (attempt %s): %s", delivery.pk, attempts, message)
-    # Reopen it unless a newer version was queued meanwhile (which reset it anyway).
+    # Back off unless a newer version was queued meanwhile (which reset it anyway).
     Delivery.objects.filter(
-        pk=delivery.pk, pending=False, delivered_sequence=delivery.delivered_sequence
+        pk=delivery.pk, pending=True, wanted_sequence=delivery.wanted_sequence
     ).update(
-        pending=True,
         attempts=attempts,
         next_attempt_at=now + backoff(attempts),
         last_error=message[:500],

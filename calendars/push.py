@@ -9,8 +9,8 @@ import caldav
 import requests
 from caldav.lib import error as caldav_error
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db import connection as db_connection
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,10 +28,16 @@ from calendars.errors import (  # noqa: F401 (callers read them from here too)
 )
 from calendars.ical import resource
 from calendars.models import CalendarEntry, Channel, Delivery, PushState, PushTarget
-from rota import http, urlguard
+from rota import http, outbox, urlguard
 
 log = logging.getLogger(__name__)
-CLAIM_FOR = timedelta(minutes=10)
+
+
+def claim_for() -> timedelta:
+    """Return how long a push claim lasts: a dead worker blocks a person's pushes no longer."""
+    return timedelta(seconds=settings.PUSH_CLAIM_SECONDS)
+
+
 MAX_BACKOFF_MINUTES = 60
 
 
@@ -116,8 +122,21 @@ def _claim(target: PushTarget, now: datetime) -> bool:
     return bool(
         PushTarget.objects.filter(pk=target.pk)
         .filter(Q(pushing_until__isnull=True) | Q(pushing_until__lt=now))
-        .update(pushing_until=now + CLAIM_FOR)
+        .update(pushing_until=now + claim_for())
     )
+
+
+def _release(target: PushTarget) -> None:
+    """Give the claim back, on a fresh connection if the push broke the one it had."""
+    for attempt in range(2):
+        try:
+            PushTarget.objects.filter(pk=target.pk).update(pushing_until=None)
+            return
+        except DatabaseError:
+            if attempt or db_connection.in_atomic_block:
+                log.warning("Could not release the push claim of %s; it expires", target.pk)
+                return
+            db_connection.close()  # the next query opens a new connection
 
 
 def push_pending(*, user: User) -> int:
@@ -138,7 +157,7 @@ def push_pending(*, user: User) -> int:
             return _remove(target, due, now)
         return _deliver(target, due, now)
     finally:
-        PushTarget.objects.filter(pk=target.pk).update(pushing_until=None)
+        _release(target)
 
 
 def _remove(target: PushTarget, due: list[Delivery], now: datetime) -> int:
@@ -257,11 +276,10 @@ def _mark_broken(target: PushTarget, message: str) -> None:
             "error": message,
             "link": settings.SITE_URL + reverse("calendars:home"),
         }
-        transaction.on_commit(
-            lambda: send_mail(
-                subject="[Rota] Your on-call calendar stopped updating",
-                message=render_to_string("calendars/email/push_broken.txt", context),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[user.contact_email],
-            )
+        outbox.mail(
+            key=f"push-broken:{target.pk}:{now.timestamp():.0f}",
+            kind="push-broken",
+            subject="[Rota] Your on-call calendar stopped updating",
+            body=render_to_string("calendars/email/push_broken.txt", context),
+            to=[user.contact_email],
         )

@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import DatabaseError
+
+# A dropped database connection fails the task: run it again on a fresh one in a few seconds.
+RETRY_ON_DATABASE_ERROR = {
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "max_retries": 8,
+}
 
 
 @shared_task
@@ -13,7 +22,7 @@ def process_change(change_id: int) -> None:
     apply(change_id=change_id)
 
 
-@shared_task
+@shared_task(**RETRY_ON_DATABASE_ERROR)
 def push_user(user_id: int) -> None:
     """Push a person's pending entries to their CalDAV calendar."""
     from accounts.models import User
@@ -24,7 +33,7 @@ def push_user(user_id: int) -> None:
         push_pending(user=user)
 
 
-@shared_task
+@shared_task(**RETRY_ON_DATABASE_ERROR)
 def send_invitations(user_id: int) -> None:
     """Email a person's pending invitations and cancellations."""
     from accounts.models import User

@@ -209,7 +209,7 @@ ROTA_EMAIL_BACKEND = EMAIL_BACKEND  # noqa: F821 (set from EMAIL_URL above)
 EMAIL_BACKEND = "rota.mail.SafeHeadersBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rota <rota@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_TIMEOUT = 10
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 
 # Celery: without REDIS_URL tasks run eagerly in the web process.
 REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss"))
@@ -226,14 +226,60 @@ ROTA_TASKS_IN_THREAD = env_bool(
 )
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process died is given back to the queue instead of being acknowledged.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Outbound I/O (CalDAV, ICS, SMTP, integrations) runs on its own queue and worker, so a slow
+# server holds only that worker's slots; everything else (rota changes, the engine) keeps moving.
+CELERY_IO_QUEUE = env_str("CELERY_IO_QUEUE", "io")
+CELERY_TASK_ROUTES = {
+    "calendars.tasks.push_user": {"queue": CELERY_IO_QUEUE},
+    "calendars.tasks.send_invitations": {"queue": CELERY_IO_QUEUE},
+    "scheduling.availability.tasks.sync_*": {"queue": CELERY_IO_QUEUE},
+    "rota.tasks.send_email": {"queue": CELERY_IO_QUEUE},
+    "integrations.*": {"queue": CELERY_IO_QUEUE},
+}
+# The longest task is a rota recommendation (ROTA_SOLVE_SECONDS of CP-SAT plus loading and
+# saving); an outbound call is bounded by URL_FETCH_TIMEOUT / EMAIL_TIMEOUT. The hard limit kills a
+# task that outlives that, and a message unacknowledged for longer than the visibility timeout
+# (its worker was killed) is given to another worker: limit + a margin, not Celery's one hour.
+CELERY_TASK_TIME_LIMIT = env_int(
+    "CELERY_TASK_TIME_LIMIT", max(300, 3 * env_int("ROTA_SOLVE_SECONDS", 10)), minimum=10
+)
+CELERY_VISIBILITY_TIMEOUT = env_int(
+    "CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 60, minimum=1
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Look for messages of dead workers every few seconds (kombu's default is every 100 s).
+    "unacked_restore_interval": min(10, CELERY_VISIBILITY_TIMEOUT),
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# An enqueue during a broker outage fails fast (the outbox sweep sends it later) instead of
+# holding the request for Celery's default retries.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Cover requests: ranked timeouts, reminders and escalation (idempotent).
     "cover-sweep": {"task": "cover.tasks.sweep", "schedule": timedelta(minutes=5)},
     "worker-heartbeat": {"task": "rota.tasks.heartbeat", "schedule": timedelta(seconds=30)},
+    "io-worker-heartbeat": {
+        "task": "rota.tasks.heartbeat",
+        "schedule": timedelta(seconds=30),
+        "options": {"queue": CELERY_IO_QUEUE},
+    },
+    # Emails whose enqueue failed, whose claim expired or whose back-off ended.
+    "outbox-sweep": {"task": "rota.tasks.sweep_outbox", "schedule": timedelta(minutes=1)},
     "requirements-warn-expiring": {
         "task": "scheduling.requirements.tasks.warn_expiring",
         "schedule": timedelta(days=1),
@@ -278,6 +324,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
 }
 HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 120, minimum=10)
+# A worker's claim on an email or a CalDAV push expires after this long (a killed worker or a
+# dropped database connection holds it no longer).
+OUTBOX_CLAIM_SECONDS = env_int("OUTBOX_CLAIM_SECONDS", 120, minimum=1)
+PUSH_CLAIM_SECONDS = env_int("PUSH_CLAIM_SECONDS", 120, minimum=1)
 # Rota engine: seconds and CP-SAT workers per recommendation run.
 ROTA_SOLVE_SECONDS = env_int("ROTA_SOLVE_SECONDS", 10, minimum=1)
 ROTA_SOLVE_WORKERS = env_int("ROTA_SOLVE_WORKERS", 2, minimum=1)
@@ -285,9 +335,15 @@ ROTA_SOLVE_WORKERS = env_int("ROTA_SOLVE_WORKERS", 2, minimum=1)
 # The cache holds sign-in rate limits, team stamps and rendered page parts. It must be shared by
 # every web and worker process (Redis): a per-process cache would miss other processes' writes.
 CACHE_URL = env_url("CACHE_URL", "" if TESTING else REDIS_URL, schemes=("redis", "rediss"))
+# A cache that is down or slow answers as a miss (rota.cache.FailSafeRedisCache), so pages are
+# built without it.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        {
+            "BACKEND": "rota.cache.FailSafeRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -295,12 +351,8 @@ CACHES = {
 # Keep rendered page parts (period calendar, dashboard panels, on-call API) until their team
 # changes. On by default with a shared cache, and for one process (tests, `make run`).
 PAGE_CACHE = env_bool("PAGE_CACHE", bool(CACHE_URL) or TESTING or DEBUG)
-# With a shared cache, sessions are read from it and written through to the database.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if CACHE_URL
-    else "django.contrib.sessions.backends.db"
-)
+# Sessions live in the database only: signed-in pages keep working while the cache is down.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Secrets of calendar connections are encrypted with this key (Fernet, derived if unset).
 ENCRYPTION_KEY = env_str("ENCRYPTION_KEY", "")

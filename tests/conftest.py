@@ -119,6 +119,14 @@ def client_for():
 
 
 @pytest.fixture
+def outbox_sends_at_once(monkeypatch) -> None:
+    """Send outbox emails at once, as a job outside a transaction does (tests run in one)."""
+    from rota import queue
+
+    monkeypatch.setattr(queue, "after_commit", queue.enqueue)
+
+
+@pytest.fixture
 def postgres(db):
     """Require the test database to be PostgreSQL."""
     from django.db import connection
@@ -140,10 +148,29 @@ def celery_worker_env() -> dict[str, str]:
 
 
 @pytest.fixture
+def celery_worker_pool() -> tuple[str, int]:
+    """The worker's pool and concurrency; override in a module that needs parallel tasks."""
+    return ("solo", 1)
+
+
+def _io_routes(io_queue: str) -> dict:
+    from django.conf import settings
+
+    return {pattern: {"queue": io_queue} for pattern in settings.CELERY_TASK_ROUTES}
+
+
+def _set_routes(app, routes: dict) -> None:
+    app.conf.task_routes = routes
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)
+
+
+@pytest.fixture
 def celery_worker(
-    transactional_db, redis_url, tmp_path, celery_worker_env, settings
+    transactional_db, redis_url, tmp_path, celery_worker_env, celery_worker_pool, settings
 ) -> Iterator[services.CeleryWorker]:
-    """Start a real worker on Redis and route this process's tasks to it; share its cache."""
+    """Start a real worker on Redis (its queue and its io twin) and route this process's tasks
+    to it; share its cache."""
     from django.core.cache import cache
     from django.db import connection
 
@@ -166,10 +193,18 @@ def celery_worker(
         redis_url=redis_url,
         log_dir=tmp_path,
         extra_env=celery_worker_env,
+        pool=celery_worker_pool[0],
+        concurrency=celery_worker_pool[1],
     )
     previous = {
         key: app.conf[key]
-        for key in ("broker_url", "result_backend", "task_always_eager", "task_default_queue")
+        for key in (
+            "broker_url",
+            "result_backend",
+            "task_always_eager",
+            "task_default_queue",
+            "task_routes",
+        )
     }
     app.conf.update(
         broker_url=redis_url,
@@ -177,12 +212,15 @@ def celery_worker(
         task_always_eager=False,
         task_default_queue=worker.queue,
     )
+    _set_routes(app, _io_routes(worker.io_queue))
     _forget_connections(app)
     try:
         yield worker
     finally:
         worker.stop()
+        routes = previous.pop("task_routes")
         app.conf.update(previous)
+        _set_routes(app, routes)
         _forget_connections(app)
 
 
@@ -225,6 +263,20 @@ def radicale(tmp_path) -> Iterator[services.Radicale]:
         server.start()
     except (RuntimeError, FileNotFoundError) as error:
         services.require(False, f"Radicale ({error})")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def private_redis(tmp_path) -> Iterator[services.PrivateRedis]:
+    """Start a Redis of this test's own on a free port (``.stop()`` and ``.start()`` it)."""
+    server = services.PrivateRedis(root=tmp_path)
+    try:
+        server.start()
+    except (RuntimeError, FileNotFoundError) as error:
+        services.require(False, f"redis-server ({error})")
     try:
         yield server
     finally:

@@ -133,6 +133,13 @@ class CeleryWorker:
     queue: str
     process: subprocess.Popen
     log: Path
+    io_queue: str = ""
+
+    def kill(self) -> None:
+        """SIGKILL the worker (a crash: what it had taken stays unacknowledged in Redis)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=15)
 
     def stop(self) -> None:
         """Stop the worker."""
@@ -157,9 +164,15 @@ def start_celery_worker(
     log_dir: Path,
     extra_env: dict[str, str] | None = None,
     queue: str | None = None,
+    pool: str = "solo",
+    concurrency: int = 1,
 ) -> CeleryWorker:
-    """Start `celery worker` on its own queue (or `queue`, to replace a stopped one) when ready."""
+    """Start `celery worker` on its own queue (or `queue`, to replace a stopped one) when ready.
+
+    It consumes that queue's "io" twin as well (``<queue>-io``), where outbound I/O is routed.
+    """
     queue = queue or f"test-{uuid.uuid4().hex[:8]}"
+    io_queue = f"{queue}-io"
     log = log_dir / f"{queue}-{uuid.uuid4().hex[:4]}.log"
     env = {
         **os.environ,
@@ -169,6 +182,7 @@ def start_celery_worker(
         "REDIS_URL": redis_url,
         "CACHE_URL": cache_url_for(redis_url),
         "CELERY_QUEUE": queue,
+        "CELERY_IO_QUEUE": io_queue,
         "PYTHONPATH": str(ROOT),
         **(extra_env or {}),
     }
@@ -183,9 +197,11 @@ def start_celery_worker(
             "--include",
             "tests.worker_tasks",
             "--pool",
-            "solo",
+            pool,
+            "--concurrency",
+            str(concurrency),
             "--queues",
-            queue,
+            f"{queue},{io_queue}",
             "--loglevel",
             "INFO",
             "--without-mingle",
@@ -203,7 +219,7 @@ def start_celery_worker(
         if process.poll() is not None:
             raise RuntimeError(f"Celery worker exited:\n{log.read_text()[-3000:]}")
         if "ready." in log.read_text():
-            return CeleryWorker(queue=queue, process=process, log=log)
+            return CeleryWorker(queue=queue, process=process, log=log, io_queue=io_queue)
         time.sleep(0.2)
     process.kill()
     raise RuntimeError(f"Celery worker did not become ready:\n{log.read_text()[-3000:]}")
@@ -212,3 +228,51 @@ def start_celery_worker(
 def chromium_available() -> bool:
     """Tell whether the system Chromium is installed."""
     return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
+
+
+@dataclass
+class PrivateRedis:
+    """A redis-server of the test's own on a free port, to stop and start at will."""
+
+    root: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self) -> None:
+        """Start the server (again, on the same port) and wait until it answers."""
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise FileNotFoundError("redis-server")
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.root),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while not redis_available(self.url()):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        """Stop the server: connections to it are refused until start()."""
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None

@@ -9,7 +9,6 @@ import caldav
 import requests
 from caldav.lib import error as caldav_error
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,7 +17,8 @@ from lxml import etree
 
 from accounts import audit, stamps
 from accounts.models import User
-from rota import http, urlguard
+from rota import http, outbox, urlguard
+from rota.queue import after_commit
 from scheduling.availability import ics_import
 from scheduling.availability.errors import (  # noqa: F401 (callers read them from here too)
     CalendarFetchError,
@@ -198,7 +198,7 @@ def request_sync(*, connection: CalendarConnection) -> None:
     from scheduling.availability.tasks import sync_connection
 
     pk = connection.pk
-    transaction.on_commit(lambda: sync_connection.delay(pk))
+    after_commit(sync_connection, pk)  # broker down: the 30-minute sync reads it
 
 
 def _read(connection: CalendarConnection, start: datetime, end: datetime):
@@ -283,16 +283,17 @@ def _record_failure(connection: CalendarConnection, message: str, now: datetime)
         )
         stamps.touch(users=[locked.user_id])
         if failures == FAILURES_BEFORE_EMAIL:
-            transaction.on_commit(lambda: _email_failing(connection, message))
+            _email_failing(connection, message)
 
 
 def _email_failing(connection: CalendarConnection, message: str) -> None:
     owner = connection.user
     link = settings.SITE_URL + reverse("availability:connections")
     context = {"person": owner, "connection": connection, "message": message, "link": link}
-    send_mail(
+    outbox.mail(
+        key=f"sync-failing:{connection.pk}:{timezone.now().timestamp():.0f}",
+        kind="sync-failing",
         subject=f"[Rota] Your calendar {connection.name} cannot be read",
-        message=render_to_string("availability/email/sync_failing.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[owner.contact_email],
+        body=render_to_string("availability/email/sync_failing.txt", context),
+        to=[owner.contact_email],
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from accounts import audit, stamps
 from accounts.models import Membership, Team, User
+from rota import outbox
 from scheduling.availability.errors import (  # noqa: F401 (callers read them from here too)
     AvailabilityError,
     Conflict,
@@ -258,9 +258,10 @@ def send_deadline_reminders(*, today: date | None = None) -> int:
 def _send_reminder(person: User, deadline: AvailabilityDeadline, *, days_left: int) -> None:
     link = settings.SITE_URL + reverse("availability:month") + f"?start={deadline.month:%Y-%m}"
     context = {"person": person, "deadline": deadline, "days_left": days_left, "link": link}
-    send_mail(
+    outbox.mail(
+        key=f"availability-reminder:{deadline.pk}:{person.pk}:{timezone.now().date()}",
+        kind="availability-reminder",
         subject=f"[Rota] Availability for {deadline.month:%B %Y} is due {deadline.due_on:%-d %B}",
-        message=render_to_string("availability/email/reminder.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[person.contact_email],
+        body=render_to_string("availability/email/reminder.txt", context),
+        to=[person.contact_email],
     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import transaction
+
+from rota.queue import after_commit
 
 
 @shared_task
@@ -24,7 +25,8 @@ def sync_all_connections() -> None:
     from scheduling.availability.models import CalendarConnection
 
     ids = list(CalendarConnection.objects.syncable().values_list("pk", flat=True))
-    transaction.on_commit(lambda: [sync_connection.delay(pk) for pk in ids])
+    for pk in ids:
+        after_commit(sync_connection, pk)
 
 
 @shared_task

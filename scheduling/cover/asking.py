@@ -39,7 +39,8 @@ def escalate_at_for(request: CoverRequest, settings: CoverSettings, now: datetim
 
 
 def _on_commit(task, *args) -> None:
-    transaction.on_commit(lambda: task.delay(*args))
+    """Write the task's emails to the outbox in this transaction; they are sent after commit."""
+    task.run(*args)
 
 
 def ask_next(request: CoverRequest, *, count: int = 1, now: datetime | None = None) -> list[Ask]:
@@ -162,7 +163,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
             target=ask.request,
             ask=ask.pk,
         )
-        transaction.on_commit(lambda pk=ask.pk: tasks.send_reminder.delay(pk))
+        _on_commit(tasks.send_reminder, ask.pk)
     return sent
 
 

@@ -5,19 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, User
+from rota import outbox
 from scheduling.cover.ask_links import ask_url, swap_url
 from scheduling.cover.models import Ask, AskState, CoverRequest, SwapOffer
 from scheduling.rotas.models import Seat
 
 
-def _send(messages: list[EmailMessage]) -> int:
-    return (get_connection().send_messages(messages) or 0) if messages else 0
+def _stamp(moment) -> str:
+    return f"{moment.timestamp():.0f}" if moment else "-"
+
+
+def _send(messages: list[EmailMessage], *, key: str) -> int:
+    """Write the emails to the outbox (one key per recipient); they are sent after commit."""
+    return len(outbox.queue(((f"{key}:{m.to[0]}", m) for m in messages if m.to), kind="cover"))
 
 
 def _message(*, to: User, subject: str, template: str, context: dict) -> EmailMessage:
@@ -79,7 +85,8 @@ def send_ask(ask: Ask, *, reminder: bool = False) -> int:
     prefix = "Reminder: c" if reminder else "C"
     team, role, who = request.team.name, request.seat.role, request.requested_by.name
     subject = f"{prefix}an you cover {team} {role} for {who}?"
-    return _send([_message(to=user, subject=subject, template="ask.txt", context=context)])
+    key = f"cover-{'reminder' if reminder else 'ask'}:{ask.pk}"
+    return _send([_message(to=user, subject=subject, template="ask.txt", context=context)], key=key)
 
 
 def send_escalation(request: CoverRequest) -> int:
@@ -101,7 +108,7 @@ def send_escalation(request: CoverRequest) -> int:
         )
         for manager in managers(request)
     ]
-    return _send(messages)
+    return _send(messages, key=f"cover-escalation:{request.pk}:{_stamp(request.escalated_at)}")
 
 
 def _distinct(users: Iterable[User | None]) -> list[User]:
@@ -133,7 +140,8 @@ def send_covered(request: CoverRequest) -> int:
         )
         for person in people
     ]
-    return _send(messages)
+    key = f"cover-covered:{request.pk}:{request.covered_by_id}:{_stamp(request.resolved_at)}"
+    return _send(messages, key=key)
 
 
 def send_undone(request: CoverRequest) -> int:
@@ -149,7 +157,7 @@ def send_undone(request: CoverRequest) -> int:
         )
         for person in people
     ]
-    return _send(messages)
+    return _send(messages, key=f"cover-undone:{request.pk}:{_stamp(timezone.now())}")
 
 
 def _seat_times(seat: Seat, user: User) -> dict:
@@ -178,7 +186,8 @@ def send_swap_offer(offer: SwapOffer) -> int:
                 template="swap_offer.txt",
                 context=context,
             )
-        ]
+        ],
+        key=f"swap-offer:{offer.pk}",
     )
 
 
@@ -198,5 +207,6 @@ def send_swap_answer(offer: SwapOffer) -> int:
                 template="swap_answer.txt",
                 context=context,
             )
-        ]
+        ],
+        key=f"swap-answer:{offer.pk}:{offer.state}",
     )

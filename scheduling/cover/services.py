@@ -38,7 +38,8 @@ __all__ = [
 
 
 def _on_commit(task, *args) -> None:
-    transaction.on_commit(lambda: task.delay(*args))
+    """Write the task's emails to the outbox in this transaction; they are sent after commit."""
+    task.run(*args)
 
 
 def _send_on_commit(signal, request: CoverRequest, **kwargs: str) -> None:

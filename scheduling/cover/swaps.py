@@ -21,7 +21,8 @@ from scheduling.rotas.services.seats import seat_warnings
 
 
 def _on_commit(task, *args) -> None:
-    transaction.on_commit(lambda: task.delay(*args))
+    """Write the task's emails to the outbox in this transaction; they are sent after commit."""
+    task.run(*args)
 
 
 def swappable_seats(*, seat: Seat, user: User) -> list[Seat]:

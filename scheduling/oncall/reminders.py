@@ -8,13 +8,13 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, User
+from rota import outbox
 from scheduling.oncall.lookup import (
     HANDOVER_WINDOW,
     incoming_notes,
@@ -43,21 +43,18 @@ def claim(*, kind: str, key: str, user: User) -> bool:
 def _deliver(
     *, kind: str, key: str, user: User, subject: str, template: str, context: dict
 ) -> bool:
-    """Claim, then send; a failed send gives the claim back so the next run tries again."""
-    if not claim(kind=kind, key=key, user=user):
-        return False
+    """Claim and write the email to the outbox in one transaction: it is sent, retried, once."""
     body = render_to_string(template, {**context, "user": user, "SITE_URL": settings.SITE_URL})
-    try:
-        send_mail(
+    with transaction.atomic():
+        if not claim(kind=kind, key=key, user=user):
+            return False
+        outbox.mail(
+            key=f"reminder:{kind}:{key}:{user.pk}",
+            kind=f"reminder-{kind}",
             subject=f"[Rota] {subject}",
-            message=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[user.contact_email],
+            body=body,
+            to=[user.contact_email],
         )
-    except Exception:
-        log.exception("Reminder %s %s to user %s failed; it will be retried.", kind, key, user.pk)
-        ReminderSent.objects.filter(kind=kind, key=key, user=user).delete()
-        return False
     return True
 
 

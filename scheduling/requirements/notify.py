@@ -6,14 +6,13 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import stamps
 from accounts.models import Membership, Team, User
+from rota import outbox
 
 # Rota periods do not exist yet: managers hear about eligibility lapsing within this many
 # days. The rota period (scheduling.rotas) will refine this to "the next period's dates".
@@ -21,21 +20,18 @@ NEXT_PERIOD_DAYS = 31
 WARN_DAYS_BEFORE_EXPIRY = 14
 
 
-def _send(*, subject: str, template: str, context: dict, recipients: list[str]) -> None:
-    """Send a plain-text email once the current transaction commits."""
+def _send(*, key: str, subject: str, template: str, context: dict, recipients: list[str]) -> None:
+    """Write a plain-text email to the outbox; it is sent once the transaction commits."""
     recipients = sorted({address for address in recipients if address})
     if not recipients:
         return
     context = {**context, "SITE_URL": settings.SITE_URL}
     body = render_to_string(template, context)
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"[Rota] {subject}",
-            message=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=recipients,
-        )
-    )
+    outbox.mail(key=key, kind="requirements", subject=f"[Rota] {subject}", body=body, to=recipients)
+
+
+def _moment() -> str:
+    return f"{timezone.now().timestamp():.3f}"
 
 
 def _team_link(team: Team) -> str:
@@ -59,6 +55,7 @@ def request_arrived(completion) -> None:
     """Tell the approver that a request or evidence is waiting."""
     requirement = completion.requirement
     _send(
+        key=f"requirement-request:{completion.pk}:{_moment()}",
         subject=f"{completion.user.name} asks for {requirement.title}",
         template="requirements/email/request_arrived.txt",
         context={
@@ -75,6 +72,7 @@ def request_decided(completion) -> None:
     requirement = completion.requirement
     approved = completion.status == "accepted"
     _send(
+        key=f"requirement-decided:{completion.pk}:{completion.status}:{_moment()}",
         subject=f"{requirement.title}: {'approved' if approved else 'not approved'}",
         template="requirements/email/request_decided.txt",
         context={
@@ -131,6 +129,7 @@ def warn_expiring() -> int:
                 row, "expiry_warned_at"
             ):
                 _send(
+                    key=f"requirement-expiring:{row.pk}:{row.valid_until}",
                     subject=f"{row.requirement.title} expires on {row.valid_until:%-d %b}",
                     template="requirements/email/expiring.txt",
                     context={
@@ -148,6 +147,8 @@ def warn_expiring() -> int:
         if lapsing:
             managers = Membership.objects.managers().filter(team=team).select_related("user")
             _send(
+                key=f"requirement-lapsing:{team.pk}:{today}:"
+                + ",".join(str(r.pk) for r in sorted(lapsing, key=lambda r: r.pk)),
                 subject=f"{team.name}: eligibility lapsing in the next {NEXT_PERIOD_DAYS} days",
                 template="requirements/email/lapsing.txt",
                 context={

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import User
+from rota import outbox
 from scheduling.rotas.models import RotaVersion, Seat, day_span
 
 
@@ -35,7 +36,7 @@ def seat_lines(seats: list[Seat], user: User) -> list[dict]:
 
 
 def send_rota_emails(*, version: RotaVersion, user_ids: list[int]) -> int:
-    """Send each person one email listing their shifts in the period; return how many went."""
+    """Write each person one email listing their shifts to the outbox; return how many."""
     period = version.period
     team = period.team
     seats = list(
@@ -57,14 +58,27 @@ def send_rota_emails(*, version: RotaVersion, user_ids: list[int]) -> int:
             "link": settings.SITE_URL + reverse("oncall:my_shifts"),
         }
         messages.append(
-            EmailMessage(
-                subject=f"[Rota] {team.name} rota {day_span(period.starts_on, period.ends_on)}"
-                f" (version {version.number})",
-                body=render_to_string("rotas/email/published.txt", context),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[user.contact_email],
+            (
+                f"rota-published:{version.pk}:{user.pk}",
+                EmailMessage(
+                    subject=f"[Rota] {team.name} rota {day_span(period.starts_on, period.ends_on)}"
+                    f" (version {version.number})",
+                    body=render_to_string("rotas/email/published.txt", context),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[user.contact_email],
+                ),
             )
         )
-    if not messages:
-        return 0
-    return get_connection().send_messages(messages) or 0
+    return len(outbox.queue(messages, kind="rota-published"))
+
+
+def waiting_summaries(period) -> dict[str, int]:
+    """Count the latest version's summary emails still waiting and those given up on."""
+    latest = RotaVersion.objects.filter(period=period).order_by("-number").first()
+    if latest is None:
+        return {}
+    counts = outbox.pending_kinds(f"rota-published:{latest.pk}:")
+    if not counts:
+        return {}
+    failed = counts.pop(outbox.Status.FAILED, 0)
+    return {"waiting": sum(counts.values()), "failed": failed}

@@ -36,3 +36,7 @@ class UnfilledSeats(RotaError):
             f"{len(seats)} seat{'s' if len(seats) != 1 else ''} would be left empty: {shown}."
         )
         self.seats = seats
+
+
+class ChangedMeanwhile(RotaError):
+    """Someone else edited the seat since the page was shown; nothing was changed."""

@@ -35,6 +35,9 @@ class PeriodForm(forms.Form):
 class AssignForm(forms.Form):
     user = bounds.IntegerField(widget=forms.HiddenInput)
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    version = forms.IntegerField(
+        required=False, min_value=0, max_value=2**31, widget=forms.HiddenInput
+    )
 
 
 class PublishForm(forms.Form):

@@ -253,6 +253,8 @@ class Seat(models.Model):
     )
     locked = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every manager edit: an edit made from an older page is told it changed meanwhile.
+    version = models.PositiveIntegerField(default=0)
 
     objects = SeatQuerySet.as_manager()
 

@@ -19,6 +19,8 @@ from tests.availability.factories import BusyBlockFactory, EntryFactory
 
 NOW = datetime(2026, 10, 20, 9, 0, tzinfo=UTC)
 
+pytestmark = pytest.mark.usefixtures("outbox_sends_at_once")
+
 
 @pytest.fixture(autouse=True)
 def _frozen():

@@ -85,3 +85,36 @@ def test_the_text_part_is_not_html_escaped(
     body = next(m for m in mailoutbox if isinstance(m, InvitationEmail)).body
     assert "Can't make it? http" in body
     assert "&#x27;" not in body
+
+
+def test_an_invitation_claimed_by_a_worker_that_died_is_sent_after_the_claim_expires(
+    team, manager, engineer, partner, publish_rota, monkeypatch, settings
+):
+    from django.core import mail
+    from django.utils import timezone
+
+    from calendars import invites
+    from calendars.models import Channel, Delivery
+
+    CalendarPreferences.objects.create(user=engineer, email_invites=True)
+    period = PeriodFactory(team=team)
+    first = datetime.now(zoneinfo.ZoneInfo(team.timezone)).date() + timedelta(days=2)
+    shift = daily_shifts(team, period, first, 1)[0]
+    SeatFactory(shift=shift, role="primary", proposed_holder=engineer)
+
+    def die(self, *args, **kwargs):
+        raise KeyboardInterrupt("the worker is killed between claim and send")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(invites.InvitationEmail, "send", die)
+        with pytest.raises(KeyboardInterrupt):
+            publish_rota(period, manager)
+    delivery = Delivery.objects.get(channel=Channel.EMAIL, entry__user=engineer)
+    assert delivery.pending and delivery.delivered_sequence is None  # not "sent"
+    assert invites.send_pending(user=engineer) == 0  # claimed: nobody sends it meanwhile
+    later = timezone.now() + timedelta(seconds=settings.PUSH_CLAIM_SECONDS + 1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert invites.send_pending(user=engineer) == 1
+    delivery.refresh_from_db()
+    itip = [m for m in mail.outbox if isinstance(m, invites.InvitationEmail)]
+    assert not delivery.pending and len(itip) == 1

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail import EmailMessage
 
+from rota import outbox
+from rota.models import OutboundEmail
 from scheduling.oncall import reminders, tasks
 from scheduling.oncall.models import ReminderPreferences, ReminderSent
 from tests.oncall.factories import HandoverNoteFactory, PeriodFactory, make_shift, utc
@@ -13,10 +18,13 @@ from tests.oncall.factories import HandoverNoteFactory, PeriodFactory, make_shif
 NOW = utc(2026, 6, 1, 12)
 
 
+pytestmark = pytest.mark.usefixtures("outbox_sends_at_once")
+
+
 @pytest.fixture
 def frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 def subjects() -> list[tuple[str, str]]:
@@ -72,19 +80,24 @@ def test_draft_seats_get_no_reminder(frozen, team, engineer):
     assert reminders.send_shift_reminders() == 0
 
 
-def test_failed_send_gives_the_claim_back_so_the_next_run_retries(
+def test_failed_send_waits_in_the_outbox_and_the_sweep_sends_it_once(
     frozen, period, engineer, monkeypatch
 ):
     make_shift(period, utc(2026, 6, 2, 8), utc(2026, 6, 3, 8), primary=engineer)
 
-    def broken(**kwargs):
+    def broken(self, *args, **kwargs):
         raise ConnectionRefusedError("SMTP down")
 
-    monkeypatch.setattr(reminders, "send_mail", broken)
-    assert reminders.send_shift_reminders() == 0
-    assert not ReminderSent.objects.exists()
-    monkeypatch.undo()
-    assert reminders.send_shift_reminders() == 1
+    with monkeypatch.context() as patch:
+        patch.setattr(EmailMessage, "send", broken)
+        assert reminders.send_shift_reminders() == 1
+    assert ReminderSent.objects.count() == 1
+    row = OutboundEmail.objects.get()
+    assert row.status == OutboundEmail.Status.PENDING and "SMTP down" in row.last_error
+    assert reminders.send_shift_reminders() == 0  # claimed: the job does not write it again
+    frozen.shift(timedelta(minutes=2))  # the back-off ends; the minute sweep sends it
+    outbox.sweep()
+    outbox.sweep()
     assert len(mail.outbox) == 1
 
 

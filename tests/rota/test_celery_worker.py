@@ -14,9 +14,12 @@ def test_task_round_trip_through_a_real_worker(celery_worker):
 
 def test_worker_heartbeat_makes_healthz_healthy(celery_worker, redis_url, settings, client):
     settings.REDIS_URL = redis_url
-    health._redis().delete(health.HEARTBEAT_KEY)
-    assert client.get("/healthz").status_code == 503
+    health._redis().delete(health.HEARTBEAT_KEY, health.IO_HEARTBEAT_KEY)
+    health.record_beat()
+    assert client.get("/healthz").json()["failing"] == ["worker", "io_worker"]
     heartbeat.apply_async().get(timeout=30)
+    assert client.get("/healthz").json()["failing"] == ["io_worker"]
+    heartbeat.apply_async(queue=celery_worker.io_queue).get(timeout=30)
     assert client.get("/healthz").status_code == 200
 
 

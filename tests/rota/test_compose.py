@@ -14,15 +14,26 @@ SERVICES = COMPOSE["services"]
 
 
 def test_every_service_of_the_production_shape_exists():
-    assert {"postgres", "redis", "web", "worker", "beat", "radicale", "mailpit"} <= set(SERVICES)
+    assert {
+        "postgres",
+        "redis",
+        "web",
+        "worker",
+        "io-worker",
+        "beat",
+        "radicale",
+        "mailpit",
+    } <= set(SERVICES)
 
 
-@pytest.mark.parametrize("name", ["postgres", "redis", "web", "worker", "radicale", "mailpit"])
+@pytest.mark.parametrize(
+    "name", ["postgres", "redis", "web", "worker", "io-worker", "radicale", "mailpit"]
+)
 def test_long_running_services_have_healthchecks(name):
     assert SERVICES[name]["healthcheck"]["test"]
 
 
-@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+@pytest.mark.parametrize("name", ["web", "worker", "io-worker", "beat"])
 def test_app_services_wait_for_healthy_dependencies(name):
     depends = SERVICES[name]["depends_on"]
     assert depends["redis"]["condition"] == "service_healthy"
@@ -41,7 +52,7 @@ def test_web_command_names_the_wsgi_module():
     assert hasattr(importlib.import_module(module), attribute)
 
 
-@pytest.mark.parametrize("name", ["worker", "beat"])
+@pytest.mark.parametrize("name", ["worker", "io-worker", "beat"])
 def test_celery_commands_name_the_celery_app(name):
     command = _command(name)
     app_module = command[command.index("-A") + 1]
@@ -67,3 +78,13 @@ def test_dockerfile_serves_the_same_wsgi_module():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "rota.wsgi:application" in dockerfile
     assert Path(ROOT / "pyproject.toml").exists()
+
+
+def test_the_io_queue_has_its_own_worker_and_the_default_worker_leaves_it():
+    from django.conf import settings
+
+    io = SERVICES["io-worker"]["command"]
+    assert io[io.index("--queues") + 1] == settings.CELERY_IO_QUEUE
+    default = SERVICES["worker"]["command"]
+    assert settings.CELERY_IO_QUEUE not in default[default.index("--queues") + 1].split(",")
+    assert {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()} == {"io"}

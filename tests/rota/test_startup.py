@@ -66,9 +66,9 @@ def test_production_shares_redis_for_cache_sessions_and_page_parts():
     result = _manage("shell", "--no-imports", "-c", code, **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "rota.cache.FailSafeRedisCache",
         "redis://redis.internal:6379/0",
-        "django.contrib.sessions.backends.cached_db",
+        "django.contrib.sessions.backends.db",
         "True",
     ]
     alone = _manage("shell", "--no-imports", "-c", code, **{**PRODUCTION, "REDIS_URL": ""})

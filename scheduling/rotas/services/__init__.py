@@ -1,6 +1,7 @@
 """Rota services: periods, seats, recommendations and publishing (split by concern)."""
 
 from scheduling.rotas.errors import (
+    ChangedMeanwhile,
     NeedsConfirmation,
     NotAMember,
     PeriodOverlap,
@@ -25,6 +26,7 @@ from scheduling.rotas.services.recommend import (
 from scheduling.rotas.services.seats import assign_seat, clear_seat, seat_warnings, set_locked
 
 __all__ = [
+    "ChangedMeanwhile",
     "NeedsConfirmation",
     "NotAMember",
     "PeriodOverlap",

@@ -65,7 +65,10 @@ def reassign_seats(
             seat.holder = new_holder
             seat.proposed_holder = new_holder
             seat.locked = True
-            seat.save(update_fields=["holder", "proposed_holder", "locked", "updated_at"])
+            seat.version += 1
+            seat.save(
+                update_fields=["holder", "proposed_holder", "locked", "updated_at", "version"]
+            )
         version = _new_version(period, by, note or f"{reason}: {len(moves)} seat(s)")
         for seat, new_holder, old in fresh:
             if old == new_holder.pk:

@@ -14,8 +14,12 @@ from scheduling.rotas.signals import seat_changed
 
 
 def _announce(changes: list[SeatChange], version: RotaVersion, *, email: bool = True) -> None:
-    """After commit: send seat_changed for each change and, if asked, email those affected."""
-    from scheduling.rotas import tasks
+    """Write the summary emails to the outbox; after commit, send seat_changed for each change."""
+    from scheduling.rotas.emails import send_rota_emails
+
+    if email:
+        # In this transaction: the emails exist exactly when the version does (the outbox).
+        send_rota_emails(version=version, user_ids=sorted(_affected(changes)))
 
     def send() -> None:
         if email:
@@ -23,8 +27,6 @@ def _announce(changes: list[SeatChange], version: RotaVersion, *, email: bool = 
             progress.start(period_id=version.period_id, version=version.number)
         for change in changes:
             seat_changed.send(sender=Seat, change=change)
-        if email:
-            tasks.send_publish_emails.delay(version.pk, sorted(_affected(changes)))
 
     transaction.on_commit(send)
 
@@ -72,7 +74,8 @@ def publish(
         olds = {s.pk: s.holder_id for s in changed}
         for seat in changed:
             seat.holder_id = seat.proposed_holder_id
-        Seat.objects.bulk_update(changed, ["holder"])
+            seat.version += 1
+        Seat.objects.bulk_update(changed, ["holder", "version"])
         version = _new_version(period, by, note)
         changes = SeatChange.objects.bulk_create(
             SeatChange(

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts import audit, stamps
 from accounts.models import User
+from rota.queue import after_commit
 from scheduling.engine import solution_to_dict, solve
 from scheduling.rotas import commitments
 from scheduling.rotas import problem as problem_builder
@@ -52,7 +53,8 @@ def request_recommendation(
             target=period,
         )
         if enqueue:
-            transaction.on_commit(lambda: tasks.recommend.delay(recommendation.pk))
+            # A broker outage must not fail the request after commit (the page shows it queued).
+            after_commit(tasks.recommend, recommendation.pk)
     return recommendation
 
 
@@ -113,8 +115,9 @@ def run_recommendation(*, recommendation_id: int) -> Recommendation | None:
             seat.proposed_holder_id = problem_builder.user_id_of(
                 result["assignments"].get(str(seat.pk))
             )
+            seat.version += 1  # an edit made from the page before this run sees it changed
         _drop_new_clashes(period, seats, pp.rest)
-        Seat.objects.bulk_update(seats, ["proposed_holder"])
+        Seat.objects.bulk_update(seats, ["proposed_holder", "version"])
         stamps.touch(teams=[period.team_id])
         if period.state in (PeriodState.DRAFT, PeriodState.COLLECTING):
             period.state = PeriodState.RECOMMENDED

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from accounts import audit
 from accounts.models import Membership, User
 from scheduling.engine.rules import any_overlap, in_conflict
 from scheduling.rotas import problem as problem_builder
 from scheduling.rotas.commitments import clashing
-from scheduling.rotas.errors import NeedsConfirmation, NotAMember, WrongState
+from scheduling.rotas.errors import (
+    ChangedMeanwhile,
+    NeedsConfirmation,
+    NotAMember,
+    WrongState,
+)
 from scheduling.rotas.models import PeriodState, RotaPeriod, Seat
 from scheduling.rotas.services.periods import describe_seat
 from scheduling.rotas.services.publishing import apply_published_edit
@@ -62,7 +69,28 @@ def _locked_period(seat: Seat) -> RotaPeriod:
     )
 
 
-def assign_seat(*, seat: Seat, user: User, by: User, confirm: bool = False) -> Seat:
+def _edit(seat: Seat, expected_version: int | None, **fields) -> None:
+    """Write the fields if the seat is still the version the editor saw, else ChangedMeanwhile."""
+    rows = Seat.objects.filter(pk=seat.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    if not rows.update(**fields, version=F("version") + 1, updated_at=timezone.now()):
+        seat.refresh_from_db()
+        raise ChangedMeanwhile(
+            "Someone else changed this seat meanwhile; nothing was changed. "
+            "It is shown as it is now: check it and try again."
+        )
+    seat.refresh_from_db()
+
+
+def assign_seat(
+    *,
+    seat: Seat,
+    user: User,
+    by: User,
+    confirm: bool = False,
+    expected_version: int | None = None,
+) -> Seat:
     """Put the person in the seat (a manager's choice is locked); warnings need confirm=True."""
     period = seat.shift.period
     if not Membership.objects.filter(team=period.team_id, user=user).exists():
@@ -72,10 +100,7 @@ def assign_seat(*, seat: Seat, user: User, by: User, confirm: bool = False) -> S
         raise NeedsConfirmation(warnings)
     with transaction.atomic():
         period = _locked_period(seat)
-        seat.refresh_from_db()
-        seat.proposed_holder = user
-        seat.locked = True
-        seat.save(update_fields=["proposed_holder", "locked", "updated_at"])
+        _edit(seat, expected_version, proposed_holder=user, locked=True)
         audit.record(
             action="rota.seat_assigned",
             summary=f"{by.name} put {user.name} in {describe_seat(seat, period.team.tz)}",
@@ -90,14 +115,11 @@ def assign_seat(*, seat: Seat, user: User, by: User, confirm: bool = False) -> S
     return seat
 
 
-def clear_seat(*, seat: Seat, by: User) -> Seat:
+def clear_seat(*, seat: Seat, by: User, expected_version: int | None = None) -> Seat:
     """Empty the seat and unlock it, so the next recommendation may fill it."""
     with transaction.atomic():
         period = _locked_period(seat)
-        seat.refresh_from_db()
-        seat.proposed_holder = None
-        seat.locked = False
-        seat.save(update_fields=["proposed_holder", "locked", "updated_at"])
+        _edit(seat, expected_version, proposed_holder=None, locked=False)
         audit.record(
             action="rota.seat_cleared",
             summary=f"{by.name} cleared {describe_seat(seat, period.team.tz)}",
@@ -110,14 +132,13 @@ def clear_seat(*, seat: Seat, by: User) -> Seat:
     return seat
 
 
-def set_locked(*, seat: Seat, locked: bool, by: User) -> Seat:
+def set_locked(*, seat: Seat, locked: bool, by: User, expected_version: int | None = None) -> Seat:
     """Lock a seat (the engine keeps it as fixed) or unlock it."""
     if locked and seat.proposed_holder_id is None:
         raise WrongState("An empty seat cannot be locked; assign someone first.")
     with transaction.atomic():
         period = _locked_period(seat)
-        Seat.objects.filter(pk=seat.pk).update(locked=locked)
-        seat.locked = locked
+        _edit(seat, expected_version, locked=locked)
         audit.record(
             action="rota.seat_locked" if locked else "rota.seat_unlocked",
             summary=f"{by.name} {'locked' if locked else 'unlocked'}"

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.access import manager_membership_or_403, membership_or_404
 from accounts.requests import AuthedRequest
 from rota import bounds
-from scheduling.rotas import calendar, progress, services
+from scheduling.rotas import calendar, emails, progress, services
 from scheduling.rotas.access import manager_period_or_404
 from scheduling.rotas.forms import PeriodForm, PublishForm
 from scheduling.rotas.models import PeriodState, Recommendation, RotaPeriod, RotationTemplate
@@ -81,6 +81,7 @@ def period(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
         "pending": sections["pending"],
         "announcing": progress.announcing(period_id=period.pk),
         "States": PeriodState,
+        "waiting_emails": emails.waiting_summaries(period),
     }
     seat_id = bounds.query_int(request, "seat")
     if seat_id is not None:

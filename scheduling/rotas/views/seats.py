@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -17,9 +17,17 @@ from scheduling.rotas.access import manager_period_or_404, manager_seat_or_404
 from scheduling.rotas.forms import AssignForm
 
 
-def _back(slug: str, pk: int, seat_id: int) -> HttpResponse:
+def _version(request: HttpRequest) -> int | None:
+    """Return the seat version the page was built from (None from an older page)."""
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def _back(slug: str, pk: int, seat_id: int, *, changed: bool = False) -> HttpResponse:
+    # changed=1: the panel says the seat changed meanwhile, above the seat as it is now.
+    query = f"?seat={seat_id}" + ("&changed=1" if changed else "")
     return redirect(
-        reverse("rotas:period", kwargs={"slug": slug, "pk": pk}) + f"?seat={seat_id}#seat-panel"
+        reverse("rotas:period", kwargs={"slug": slug, "pk": pk}) + query + "#seat-panel"
     )
 
 
@@ -55,8 +63,14 @@ def assign(request: AuthedRequest, slug: str, pk: int, seat_id: int) -> HttpResp
     person = user_membership.user
     try:
         services.assign_seat(
-            seat=seat, user=person, by=request.user, confirm=form.cleaned_data["confirm"]
+            seat=seat,
+            user=person,
+            by=request.user,
+            confirm=form.cleaned_data["confirm"],
+            expected_version=form.cleaned_data["version"],
         )
+    except services.ChangedMeanwhile:
+        return _back(slug, pk, seat_id, changed=True)
     except services.NeedsConfirmation as warning:
         context = {
             "team": period.team,
@@ -64,6 +78,7 @@ def assign(request: AuthedRequest, slug: str, pk: int, seat_id: int) -> HttpResp
             "seat": seat,
             "person": person,
             "warnings": warning.warnings,
+            "version": form.cleaned_data["version"],
         }
         return render(request, "rotas/confirm_assign.html", context, status=409)
     messages.success(
@@ -77,7 +92,10 @@ def assign(request: AuthedRequest, slug: str, pk: int, seat_id: int) -> HttpResp
 def clear(request: AuthedRequest, slug: str, pk: int, seat_id: int) -> HttpResponse:
     """Empty the seat."""
     _, period, seat = manager_seat_or_404(request.user, slug, pk, seat_id)
-    services.clear_seat(seat=seat, by=request.user)
+    try:
+        services.clear_seat(seat=seat, by=request.user, expected_version=_version(request))
+    except services.ChangedMeanwhile:
+        return _back(slug, pk, seat_id, changed=True)
     messages.success(request, f"Cleared {services.describe_seat(seat, period.team.tz)}.")
     return _back(slug, pk, seat_id)
 
@@ -88,7 +106,14 @@ def lock(request: AuthedRequest, slug: str, pk: int, seat_id: int) -> HttpRespon
     """Lock or unlock the seat (locked seats are fixed for the engine)."""
     _, period, seat = manager_seat_or_404(request.user, slug, pk, seat_id)
     try:
-        services.set_locked(seat=seat, locked=request.POST.get("locked") == "1", by=request.user)
+        services.set_locked(
+            seat=seat,
+            locked=request.POST.get("locked") == "1",
+            by=request.user,
+            expected_version=_version(request),
+        )
+    except services.ChangedMeanwhile:
+        return _back(slug, pk, seat_id, changed=True)
     except services.RotaError as error:
         messages.error(request, str(error))
     return _back(slug, pk, seat_id)

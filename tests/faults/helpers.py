@@ -1,0 +1,71 @@
+"""A CalDAV proxy in front of Radicale whose PUTs a test can hold, drop, slow or sabotage."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+
+class HookedProxy:
+    """Forward HTTP to Radicale; ``before_put(path)`` runs first and may return False to drop."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.writes: Counter[tuple[str, str]] = Counter()
+        self.before_put: Callable[[str], bool] = lambda path: True
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _forward(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.command == "PUT" and not proxy.before_put(self.path):
+                    self.close_connection = True
+                    return  # dropped: the client sees a broken connection, nothing stored
+                if self.command in ("PUT", "DELETE"):
+                    proxy.writes[(self.command, self.path)] += 1
+                upstream = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=30)
+                headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+                upstream.request(self.command, self.path, body=body, headers=headers)
+                response = upstream.getresponse()
+                data = response.read()
+                self.send_response(response.status, response.reason)
+                for name, value in response.getheaders():
+                    if name.lower() not in ("transfer-encoding", "content-length", "connection"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                upstream.close()
+
+            do_GET = do_PUT = do_DELETE = do_PROPFIND = do_REPORT = _forward  # noqa: N815
+            do_MKCALENDAR = do_OPTIONS = do_PROPPATCH = do_HEAD = _forward  # noqa: N815
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def wait_for(what: str, check: Callable[[], bool], timeout: float = 60) -> float:
+    """Poll until check() holds; return the seconds it took."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if check():
+            return time.monotonic() - start
+        time.sleep(0.3)
+    pytest.fail(f"timed out waiting for {what}")
