@@ -8,7 +8,6 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,7 +18,7 @@ from accounts import audit
 from accounts.models import Membership, Team, User
 from integrations.webhooks import http
 from integrations.webhooks.models import EVENT_NAMES, Delivery, DeliveryState, Endpoint, Event
-from rota import urlguard
+from rota import outbox, urlguard
 
 CLAIM_FOR = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=1)
@@ -292,9 +291,10 @@ def email_disabled(*, endpoint: Endpoint) -> None:
         "integrations/email/webhook_disabled.txt",
         {"endpoint": endpoint, "team": team, "link": link},
     )
-    send_mail(
+    outbox.mail(
+        key=f"webhook-disabled:{endpoint.pk}:{endpoint.disabled_at or ''}",
+        kind="webhook-disabled",
         subject=f"[Rota] Webhook turned off for {team.name}",
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=managers,
+        body=body,
+        to=managers,
     )

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import audit
 from accounts.models import Membership, Team, User
@@ -21,6 +22,8 @@ def remind(*, requirement: Requirement, user: User, by: User) -> None:
     standing = load_standing(team=team, users=[user], requirements=[requirement])
     cell = standing.cells(user.pk)[0]
     _send(
+        # Each press of Remind is one email; a retried job with the same moment is not a second.
+        key=f"requirement-reminder:{requirement.pk}:{user.pk}:{timezone.now():%Y%m%dT%H%M%S}",
         subject=f"{team.name}: please {'renew' if cell.completion else 'complete'}"
         f" {requirement.title}",
         template="requirements/email/reminder.txt",
@@ -76,6 +79,7 @@ def remind_lapsing(*, team: Team, first: date, last: date) -> int:
         if not _claim(row, "expiry_warned_at"):
             continue
         _send(
+            key=f"requirement-expiring:{row.pk}:{row.valid_until}",
             subject=f"{row.requirement.title} expires on {row.valid_until:%-d %b}, inside the"
             " rota being planned",
             template="requirements/email/expiring.txt",
