@@ -13,6 +13,7 @@ urlpatterns = [
     path("teams/<slug:slug>/cover/<int:pk>/withdraw/", requests.withdraw, name="withdraw"),
     path("teams/<slug:slug>/cover/<int:pk>/undo/", requests.undo, name="undo"),
     path("teams/<slug:slug>/cover/<int:pk>/assign/", requests.assign, name="assign"),
+    path("teams/<slug:slug>/cover/<int:pk>/take/", requests.take, name="take"),
     path(
         "teams/<slug:slug>/seats/<int:seat_id>/cant-make-it/",
         requests.cant_make_it,
