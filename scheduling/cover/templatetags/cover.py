@@ -19,12 +19,21 @@ def cover_panel(context, shift) -> dict:
         .order_by("-created_at")
     )
     mine = [s for s in shift.seats.all() if s.holder_id == user.pk] if shift.period.version else []
+    takeable = set(
+        CoverRequest.objects.takeable_by(user)
+        .filter(seat__shift=shift)
+        .values_list("pk", flat=True)
+    )
+    for request in requests:
+        request.team = shift.team
+        request.takeable = request.pk in takeable
     return {
         "shift": shift,
         "team": shift.team,
         "requests": requests,
         "my_seats": mine,
         "user": user,
+        "next": context["request"].get_full_path() if "request" in context else "",
     }
 
 
