@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scheduling.rotas.views import periods, seats, settings, shifts
+from scheduling.rotas.views import periods, published, seats, settings, shifts
 
 app_name = "rotas"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
         name="template_edit",
     ),
     path("teams/<slug:slug>/rota/<int:pk>/", periods.period, name="period"),
+    path("teams/<slug:slug>/rota/<int:pk>/timeline/", published.timeline, name="timeline"),
     path("teams/<slug:slug>/rota/<int:pk>/collect/", periods.open_collecting, name="collect"),
     path("teams/<slug:slug>/rota/<int:pk>/recommend/", periods.recommend, name="recommend"),
     path("teams/<slug:slug>/rota/<int:pk>/status/", periods.recommendation_status, name="status"),
