@@ -7,6 +7,7 @@ urlpatterns = [
     # Signed links live under /c/ (exempt from the MFA redirect, like every emailed link).
     path("c/cover/swap/<str:token>/", links.swap_link, name="swap_link"),
     path("c/cover/<str:token>/", links.ask_link, name="link"),
+    path("cover/ask/", requests.ask_for_seats, name="ask_for_seats"),
     path("teams/<slug:slug>/cover/", requests.team_requests, name="team"),
     path("teams/<slug:slug>/cover/settings/", requests.cover_settings, name="settings"),
     path("teams/<slug:slug>/cover/<int:pk>/", requests.request_detail, name="request"),

@@ -100,6 +100,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "cover:undo": ("302 405 405 405 405", "302 404 403 403 302"),
     "cover:assign": ("302 405 405 405 405", "302 404 403 403 302"),
     "cover:take": ("302 405 405 405 405", "302 404 302 302 302"),
+    # Only the poster's own seats are asked for; with none picked it says so and goes back.
+    "cover:ask_for_seats": ("302 405 405 405 405", "302 302 302 302 302"),
     "cover:cant_make_it": ("302 404 403 200 200", "302 404 403 200 200"),
     "cover:offer_swap": ("302 404 403 200 403", "302 404 403 200 403"),  # the manager holds no seat
     "cover:withdraw_swap": ("302 405 405 405 405", "302 404 302 302 302"),

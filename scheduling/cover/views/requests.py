@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import manager_membership_or_403, membership_or_404
 from accounts.models import AuditEntry, Membership
-from scheduling.cover import services, taking
+from scheduling.cover import held, services, taking
 from scheduling.cover.access import (
     manager_request_or_404,
     member_request_or_404,
@@ -250,3 +250,24 @@ def cover_settings(request: HttpRequest, slug: str) -> HttpResponse:
         {"team": membership.team, "membership": membership, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def ask_for_seats(request: HttpRequest) -> HttpResponse:
+    """Ask for cover for the seats I hold on days I just marked unavailable, in one step."""
+    ids = [int(v) for v in request.POST.getlist("seats") if v.isdigit()][:50]
+    opened, refused = held.ask_for_cover(
+        user=request.user, seat_ids=ids, reason=request.POST.get("reason", "")[:300]
+    )
+    if opened:
+        messages.success(
+            request,
+            f"Asking colleagues to cover {len(opened)} shift{'s' if len(opened) != 1 else ''}; "
+            "you will get an email when someone agrees.",
+        )
+    for text in refused:
+        messages.error(request, text)
+    if not opened and not refused:
+        messages.error(request, "Pick at least one of your shifts.")
+    return redirect(_next_or(request, reverse("oncall:my_shifts")))
