@@ -151,6 +151,15 @@ DASHBOARD_PANELS: list[str] = []
 DASHBOARD_PANELS.append("scheduling.requirements.panels.ready_panel")
 DASHBOARD_PANELS.append("scheduling.oncall.panels.oncall_panel")
 DASHBOARD_PANELS.append("scheduling.cover.panels.asked_panel")  # "you are asked to cover …"
+DASHBOARD_PANELS.append("accounts.needs.needs_you_panel")  # managers: what waits for them
+# The lines of "Needs you": (teams, now) -> list[accounts.needs.Need].
+NEEDS_YOU: list[str] = [
+    "scheduling.cover.needs.urgent_cover",
+    "scheduling.rotas.needs.empty_seats",
+    "scheduling.requirements.needs.approvals_waiting",
+    "scheduling.availability.needs.not_confirmed",
+    "calendars.needs.without_channel",
+]
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 
 # Email.
