@@ -132,6 +132,7 @@ def shifts_table(seats: list[Seat], seat_dates: dict[int, date]) -> dict[str, An
 class Bar:
     seat: Seat
     name: str
+    short: str  # the first name: a day is narrow on a week's timeline
     left: float
     width: float
     title: str
@@ -190,6 +191,7 @@ def timeline(
             Bar(
                 seat=seat,
                 name=name,
+                short=name.split()[0] if person else name,
                 left=pos(a),
                 width=max(pos(b) - pos(a), 0.2),
                 title=f"{name}: {region}{seat.role}, "
@@ -208,10 +210,11 @@ def timeline(
     now = timezone.now()
     return {
         "lanes": [
-            {"label": f"{label} {role}".strip().capitalize(), "bars": bars}
+            {"label": f"{label} {role}" if label else role.capitalize(), "bars": bars}
             for (label, role), bars in lanes.items()
         ],
         "days": day_marks,
+        "regions": [(label, i % 4) for i, label in enumerate(regions) if label],
         "start": start,
         "now": pos(now) if window_start <= now < window_end else None,
     }
