@@ -77,6 +77,7 @@ def send_ask(ask: Ask, *, reminder: bool = False) -> int:
         "reminder": reminder,
         "agree_url": ask_url(ask, "cover_agree"),
         "decline_url": ask_url(ask, "cover_decline"),
+        "shift_url": shift_url(request.seat),
         "deadline": ask.wait_until.astimezone(user.tz) if ask.wait_until else None,
         **_window(request, user),
     }
