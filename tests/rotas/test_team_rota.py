@@ -96,3 +96,31 @@ def test_open_requests_show_on_the_team_rota_with_take_for_listed_colleagues(wee
     assert "Looking for cover" in text and "Take this shift" in text
     text = client_for(week.fred).get(url).content.decode()
     assert "Looking for cover" in text and "Take this shift" not in text
+
+
+def test_the_published_rota_and_timeline_queries_do_not_grow_with_team_size(week, client_for):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import MembershipFactory
+
+    client = client_for(week.alice)
+    urls = [
+        reverse("rotas:period", args=["payments", week.period.pk]),
+        reverse("rotas:timeline", args=["payments", week.period.pk]) + "?from=2027-03-24",
+    ]
+
+    def count() -> list[int]:
+        found = []
+        for url in urls:
+            cache.clear()  # measure the build, not the cached part
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    small = count()
+    for n in range(12):
+        MembershipFactory(team=week.period.team, user__display_name=f"More {n}")
+    assert count() == small
