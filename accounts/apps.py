@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
         """Renew a team's stamp when its people, members or contacts change; add the demo."""
         from allauth.mfa.models import Authenticator
 
-        from accounts import demo, stamps
+        from accounts import dashboard, demo, needs, stamps
         from accounts.models import EscalationContact, Membership, Team, User
 
         stamps.watch(Team, lambda team: [team.pk])
@@ -19,3 +19,5 @@ class AccountsConfig(AppConfig):
         stamps.watch(EscalationContact, stamps.by_team)
         stamps.watch(Authenticator, stamps.by_user)  # "has two-factor" is a requirement check
         demo.SEEDS.add(demo.seed)
+        # Managers see "Needs you" first; the apps add its lines to needs.NEEDS.
+        dashboard.PANELS.add(needs.needs_you_panel)

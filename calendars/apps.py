@@ -7,6 +7,8 @@ class CalendarsConfig(AppConfig):
     def ready(self) -> None:
         """Listen to scheduling.rotas.signals.seat_changed; add the demo."""
         from accounts import demo as demo_data
-        from calendars import demo, receivers  # noqa: F401 (receivers connect on import)
+        from accounts.needs import NEEDS
+        from calendars import demo, needs, receivers  # noqa: F401 (receivers connect on import)
 
         demo_data.SEEDS.add(demo.seed)
+        NEEDS.add(needs.without_channel)

@@ -6,13 +6,15 @@ class AvailabilityConfig(AppConfig):
     label = "availability"
 
     def ready(self) -> None:
-        """Add the "calendar_connected" check and the demo; renew stamps on availability."""
+        """Add the "calendar_connected" check, a needs-you line and the demo; watch availability."""
         from accounts import demo as demo_data
         from accounts import stamps
+        from accounts.needs import NEEDS
         from scheduling.availability import (
             checks,  # noqa: F401 (adds calendar_connected)
             demo,
             models,
+            needs,
         )
 
         for model in (models.AvailabilitySettings, models.AvailabilityDeadline):
@@ -24,4 +26,5 @@ class AvailabilityConfig(AppConfig):
             models.MonthConfirmation,
         ):
             stamps.watch(model, stamps.by_user)
+        NEEDS.add(needs.not_confirmed)
         demo_data.SEEDS.add(demo.seed)

@@ -49,6 +49,10 @@ def partners(seat: Seat) -> list[Seat]:
     )
 
 
+def shift_url(seat: Seat) -> str:
+    return settings.SITE_URL + reverse("rotas:shift", args=[seat.shift_id])
+
+
 def request_url(request: CoverRequest) -> str:
     return settings.SITE_URL + reverse("cover:request", args=[request.team.slug, request.pk])
 
@@ -79,6 +83,7 @@ def send_ask(ask: Ask, *, reminder: bool = False) -> int:
         "reminder": reminder,
         "agree_url": ask_url(ask, "cover_agree"),
         "decline_url": ask_url(ask, "cover_decline"),
+        "shift_url": shift_url(request.seat),
         "deadline": ask.wait_until.astimezone(user.tz) if ask.wait_until else None,
         **_window(request, user),
     }
@@ -136,7 +141,12 @@ def send_covered(request: CoverRequest) -> int:
             subject=f"Covered: {request.team.name} {request.seat.role} — "
             f"{request.covered_by.name} takes over",
             template="covered.txt",
-            context={"request": request, "url": request_url(request), **_window(request, person)},
+            context={
+                "request": request,
+                "url": request_url(request),
+                "shift_url": shift_url(seat),
+                **_window(request, person),
+            },
         )
         for person in people
     ]

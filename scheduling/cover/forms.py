@@ -55,7 +55,34 @@ class CantMakeItForm(forms.Form):
         return data
 
 
-class AssignForm(forms.Form):
+class PartForm(forms.Form):
+    """An optional part of a request's window, read in the viewer's zone."""
+
+    starts_at = forms.DateTimeField(
+        label="From",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    ends_at = forms.DateTimeField(
+        label="Until",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if bool(data.get("starts_at")) != bool(data.get("ends_at")):
+            raise forms.ValidationError("Give both the start and the end of the part, or neither.")
+        return data
+
+
+class TakeForm(PartForm):
+    """Take the whole request, or only a part of it."""
+
+
+class AssignForm(PartForm):
+    """A manager puts someone on the request, or on a part of it ("Put Ravi on 09:00–13:00")."""
+
     user = bounds.IntegerField(widget=forms.HiddenInput)
 
 

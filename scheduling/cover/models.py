@@ -74,6 +74,15 @@ class CoverRequestQuerySet(models.QuerySet):
     def for_team(self, team: Team) -> CoverRequestQuerySet:
         return self.filter(team=team)
 
+    def takeable_by(self, user, now: datetime | None = None) -> CoverRequestQuerySet:
+        """Active requests the person was ranked for and that have not ended: they may take them."""
+        return (
+            self.active()
+            .filter(asks__candidate=user, ends_at__gt=now or timezone.now())
+            .exclude(requested_by=user)
+            .distinct()
+        )
+
     def urgent(self, now: datetime | None = None) -> CoverRequestQuerySet:
         """Escalated requests whose window has not ended: the manager must act."""
         return self.filter(state=State.ESCALATED, ends_at__gt=now or timezone.now())

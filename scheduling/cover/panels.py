@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from accounts.dashboard import Panel
+from accounts.fragments import earliest
 from scheduling.cover.ask_links import ask_url
 from scheduling.cover.models import Ask, CoverRequest
 
 
 def asked_panel(request: HttpRequest, memberships: list) -> Panel | None:
-    """List the questions waiting for my answer and my own requests in flight."""
+    """List questions waiting for my answer, open shifts I could take and my own requests."""
     if not memberships:
         return None
     asks = list(
@@ -24,7 +25,15 @@ def asked_panel(request: HttpRequest, memberships: list) -> Panel | None:
         .filter(requested_by=request.user)
         .select_related("team", "seat__shift")[:20]
     )
-    if not asks and not mine:
+    asked = {a.request_id for a in asks}
+    open_shifts = [
+        c
+        for c in CoverRequest.objects.takeable_by(request.user)
+        .select_related("team", "seat__shift", "requested_by")
+        .order_by("starts_at")[:20]
+        if c.pk not in asked
+    ]
+    if not asks and not mine and not open_shifts:
         return None
     rows = [
         {
@@ -34,4 +43,10 @@ def asked_panel(request: HttpRequest, memberships: list) -> Panel | None:
         }
         for a in asks
     ]
-    return Panel(template="cover/_asked_panel.html", context={"rows": rows, "mine": mine}, order=15)
+    return Panel(
+        template="cover/_asked_panel.html",
+        context={"rows": rows, "mine": mine, "open_shifts": open_shifts},
+        order=15,
+        # An open shift drops off the list when it ends, with no data changed.
+        until=earliest(*(c.ends_at for c in open_shifts)),
+    )

@@ -91,6 +91,7 @@ def open_request(
     ends_at: datetime | None = None,
     opened_by: User | None = None,
     now: datetime | None = None,
+    mark_unavailable: bool = True,
 ) -> CoverRequest:
     """Record that the holder cannot make (part of) the seat, and start asking colleagues."""
     now = now or timezone.now()
@@ -139,12 +140,14 @@ def open_request(
             created_at=now,
         )
         request.escalate_at = asking.escalate_at_for(request, settings, now)
-        request.unavailable_entries = _record_unavailable(
-            user=user,
-            starts_at=max(starts_at, now),
-            ends_at=ends_at,
-            note=f"Can't make it: {describe_seat(seat, user.tz)}",
-        )
+        # The rest of a partly taken request: the first request already marked the time.
+        if mark_unavailable:
+            request.unavailable_entries = _record_unavailable(
+                user=user,
+                starts_at=max(starts_at, now),
+                ends_at=ends_at,
+                note=f"Can't make it: {describe_seat(seat, user.tz)}",
+            )
         request.save()
         ranked = rank(seat=seat, requester=user, starts_at=starts_at, ends_at=ends_at)
         Ask.objects.bulk_create(
@@ -226,7 +229,12 @@ def _cover(
         CoverRequest.objects.filter(pk=request.pk).update(covered_seat=covered_seat)
         request.covered_seat = covered_seat
         asking.supersede_open_asks(request, now=now)
-        assigned = f"{by.name} assigned {user.name}" if ask is None else f"{user.name} agreed"
+        if ask is not None:
+            assigned = f"{user.name} agreed"
+        elif by.pk == user.pk:
+            assigned = f"{user.name} took the shift"  # an override without a manager
+        else:
+            assigned = f"{by.name} assigned {user.name}"
         audit.record(
             action="cover.covered",
             summary=f"{assigned} to cover {describe(request)} for {request.requested_by.name}",

@@ -46,18 +46,49 @@ def swap_problems(*, mine: Seat, theirs: Seat) -> list[str]:
 
     Availability is not checked: each of the two has agreed to the other's shift.
     """
-    gets = {mine.pk: theirs.holder, theirs.pk: mine.holder}
-    problems: list[str] = []
+    return _problems({}, mine, theirs)
+
+
+def swap_choices(*, seat: Seat, user: User) -> tuple[list[Seat], list[tuple[Seat, list[str]]]]:
+    """Split colleagues' seats into swaps that pass every rule and the others, with reasons.
+
+    Each period's problem is built once, so the list costs the same queries however long it is.
+    """
     built: dict[int, problem_builder.PeriodProblem] = {}
+    allowed, refused = [], []
+    for theirs in swappable_seats(seat=seat, user=user):
+        problems = _problems(built, seat, theirs)
+        if problems:
+            refused.append((theirs, problems))
+        else:
+            allowed.append(theirs)
+    return allowed, refused
+
+
+def _problems(
+    built: dict[int, problem_builder.PeriodProblem], mine: Seat, theirs: Seat
+) -> list[str]:
+    """Check the swap against the period problems in `built` (built on demand, left unchanged)."""
+    gets = {mine.pk: theirs.holder, theirs.pk: mine.holder}
     for seat in (mine, theirs):
         period_id = seat.shift.period_id
         if period_id not in built:
             built[period_id] = problem_builder.build(RotaPeriod.objects.get(pk=period_id))
-            for other in built[period_id].seats:
-                if other.pk in gets:  # the rota as it would be after the swap
-                    other.proposed_holder_id = gets[other.pk].pk
-        problems += seat_warnings(built[period_id], seat, gets[seat.pk], availability=False)
-    return problems
+    changed = []
+    for pp in {id(p): p for p in built.values()}.values():
+        for other in pp.seats:
+            if other.pk in gets:  # the rota as it would be after the swap
+                changed.append((other, other.proposed_holder_id))
+                other.proposed_holder_id = gets[other.pk].pk
+    try:
+        problems: list[str] = []
+        for seat in (mine, theirs):
+            pp = built[seat.shift.period_id]
+            problems += seat_warnings(pp, seat, gets[seat.pk], availability=False)
+        return problems
+    finally:
+        for other, holder_id in changed:
+            other.proposed_holder_id = holder_id
 
 
 def _refuse_if_broken(mine: Seat, theirs: Seat) -> None:

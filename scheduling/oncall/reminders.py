@@ -105,6 +105,7 @@ def send_shift_reminders(now: datetime | None = None) -> int:
                 "partners": [p for p in partners[seat.shift_id] if p.holder_id != seat.holder_id],
                 "notes": notes.get(seat.shift_id, []),
                 "link": _link("oncall:my_shifts"),
+                "shift_link": _link("rotas:shift", seat.shift_id),
             },
         )
     return sent

@@ -7,12 +7,14 @@ class RequirementsConfig(AppConfig):
     verbose_name = "Requirements"
 
     def ready(self) -> None:
-        """Add the built-in checks, the dashboard panel and the demo; watch requirements."""
+        """Add the built-in checks, the panel, a needs-you line and the demo; watch requirements."""
         from accounts import dashboard, stamps
         from accounts import demo as demo_data
+        from accounts.needs import NEEDS
         from scheduling.requirements import (
             checks,  # noqa: F401 (adds the built-in checks)
             demo,
+            needs,
             panels,
         )
         from scheduling.requirements.models import Completion, Requirement
@@ -20,4 +22,5 @@ class RequirementsConfig(AppConfig):
         stamps.watch(Requirement, stamps.by_team)
         stamps.watch(Completion, stamps.by_user)
         dashboard.PANELS.add(panels.ready_panel)
+        NEEDS.add(needs.approvals_waiting)
         demo_data.SEEDS.add(demo.seed)

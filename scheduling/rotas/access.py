@@ -23,6 +23,21 @@ def manager_period_or_404(user: User, slug: str, pk: int) -> tuple[Membership, R
     return membership, period
 
 
+def member_period_or_404(user: User, slug: str, pk: int) -> tuple[Membership, RotaPeriod]:
+    """Return a period of the user's team: any for managers, only published ones for engineers."""
+    membership = membership_or_404(user, slug)
+    periods = RotaPeriod.objects.select_related("template", "published_by").filter(
+        team_id=membership.team_id, pk=pk
+    )
+    if not membership.is_manager:
+        periods = periods.filter(version__gt=0)
+    period = periods.first()
+    if period is None:
+        raise Http404("No such rota period.")
+    period.team = membership.team
+    return membership, period
+
+
 def manager_seat_or_404(
     user: User, slug: str, pk: int, seat_id: int
 ) -> tuple[Membership, RotaPeriod, Seat]:

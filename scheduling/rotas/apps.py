@@ -6,16 +6,19 @@ class RotasConfig(AppConfig):
     label = "rotas"
 
     def ready(self) -> None:
-        """Add the "completed_shifts" check, the grid's shifts and the demo; watch the rota."""
+        """Add the "completed_shifts" check, the grid's shifts, a needs-you line and the demo."""
         from accounts import demo as demo_data
+        from accounts.needs import NEEDS
         from scheduling.availability.hooks import SHIFT_SOURCES
         from scheduling.rotas import (
             checks,  # noqa: F401 (adds completed_shifts)
             demo,
+            needs,
         )
         from scheduling.rotas.grid_source import shifts_by_day
 
         SHIFT_SOURCES.add(shifts_by_day)
+        NEEDS.add(needs.empty_seats)
         demo_data.SEEDS.add(demo.seed)
         _watch()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scheduling.rotas.views import periods, seats, settings, several, shifts
+from scheduling.rotas.views import periods, published, seats, settings, several, shifts
 
 app_name = "rotas"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
         name="template_edit",
     ),
     path("teams/<slug:slug>/rota/<id:pk>/", periods.period, name="period"),
+    path("teams/<slug:slug>/rota/<id:pk>/timeline/", published.timeline, name="timeline"),
     path("teams/<slug:slug>/rota/<id:pk>/collect/", periods.open_collecting, name="collect"),
     path("teams/<slug:slug>/rota/<id:pk>/recommend/", periods.recommend, name="recommend"),
     path("teams/<slug:slug>/rota/<id:pk>/status/", periods.recommendation_status, name="status"),

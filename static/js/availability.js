@@ -142,6 +142,9 @@
       const data = await response.json();
       if (data.marks) applyMarks(data.marks);
       if (data.seen !== undefined) seen.value = data.seen;
+      // Shifts held on the days just marked unavailable: offer "Ask for cover" in place.
+      const held = document.getElementById("av-held");
+      if (held && data.held_html !== undefined) held.innerHTML = data.held_html;
       if (data.ok) {
         labels.forEach((label) => setTicked(label, false));
         form.querySelector("#id_first").value = "";

@@ -22,7 +22,7 @@ def test_demo_manager_signs_in_and_reaches_the_team_page(live_server, page, scre
     assert page.get_by_role("heading", name="Hello, Maya Patel").is_visible()
     screenshot(page, "foundation-dashboard")
 
-    page.get_by_role("link", name="Payments").first.click()
+    page.locator("table").get_by_role("link", name="Payments", exact=True).first.click()
     page.wait_for_url("**/teams/payments/")
     assert page.get_by_role("heading", name="Payments").is_visible()
     assert page.get_by_text("Oliver Bennett").is_visible()

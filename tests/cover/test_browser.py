@@ -110,8 +110,9 @@ def test_the_manager_sees_the_ranked_candidates_and_assigns_in_one_click(
     services.decline(ask=request.asks.get(rank=1))
     base = live_server.url
     sign_in(page, base, manager.email)
-    page.get_by_role("link", name="Payments").first.click()
-    page.get_by_role("link", name="Cover requests").click()
+    # The dashboard starts with panels now: open the team from "My teams".
+    page.locator("table").get_by_role("link", name="Payments", exact=True).first.click()
+    page.get_by_role("link", name="Cover requests", exact=True).click()
     page.get_by_role("link", name=re.compile("Sat 27 Mar")).click()
     assert page.get_by_role("heading", name="Cover for Eddie Engineer").is_visible()
     candidates = page.locator("ol.cover-candidates > li")

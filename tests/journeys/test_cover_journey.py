@@ -100,7 +100,7 @@ def test_cant_make_it_from_the_calendar_a_colleague_agrees_calendars_and_report_
     # Maya's report for March counts the cover once, given and received.
     sign_out(page)
     sign_in(page, base, world.manager)
-    page.get_by_role("link", name="Payments").first.click()
+    page.locator("table").get_by_role("link", name="Payments", exact=True).first.click()
     team_nav = page.get_by_role("navigation", name="Payments")
     team_nav.get_by_text("Manage").click()  # the managers' pages are under Manage
     team_nav.get_by_role("link", name="Reports").click()

@@ -58,7 +58,7 @@ def test_manager_recommends_adjusts_two_seats_and_publishes_to_calendars(
     page.set_viewport_size({"width": 1280, "height": 900})
 
     sign_in(page, base, world.manager)
-    page.get_by_role("link", name="Payments").first.click()
+    page.locator("table").get_by_role("link", name="Payments", exact=True).first.click()
     page.get_by_role("navigation", name="Payments").get_by_role("link", name="Rota").click()
     page.get_by_role("link", name="1 Mar – 31 Mar 2027").click()
     screenshot(page, "journey2-01-march-collecting")

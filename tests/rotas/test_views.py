@@ -21,7 +21,6 @@ def _manager_urls(period, seat):
     slug, pk = period.team.slug, period.pk
     return {
         "get": [
-            reverse("rotas:period", args=[slug, pk]),
             reverse("rotas:status", args=[slug, pk]),
             reverse("rotas:settings", args=[slug]),
             reverse("rotas:template_new", args=[slug]),

@@ -68,7 +68,9 @@ TABLE: dict[str, tuple[str, str]] = {
     "rotas:settings": ("302 404 403 403 200", "302 404 403 403 200"),
     "rotas:template_new": ("302 404 403 403 200", "302 404 403 403 400"),
     "rotas:template_edit": ("302 404 403 403 200", "302 404 403 403 400"),
-    "rotas:period": ("302 404 403 403 200", "302 405 405 405 405"),
+    # Members see a published period read-only; drafts are 404 for them (tests/rotas).
+    "rotas:period": ("302 404 200 200 200", "302 405 405 405 405"),
+    "rotas:timeline": ("302 404 200 200 200", "302 405 405 405 405"),
     "rotas:collect": ("302 405 405 405 405", "302 404 403 403 302"),
     "rotas:recommend": ("302 405 405 405 405", "302 404 403 403 302"),
     "rotas:status": ("302 404 403 403 200", "302 405 405 405 405"),
@@ -107,6 +109,9 @@ TABLE: dict[str, tuple[str, str]] = {
     "cover:withdraw": ("302 405 405 405 405", "302 404 302 302 302"),
     "cover:undo": ("302 405 405 405 405", "302 404 403 403 302"),
     "cover:assign": ("302 405 405 405 405", "302 404 403 403 302"),
+    "cover:take": ("302 405 405 405 405", "302 404 302 302 302"),
+    # Only the poster's own seats are asked for; with none picked it says so and goes back.
+    "cover:ask_for_seats": ("302 405 405 405 405", "302 302 302 302 302"),
     "cover:cant_make_it": ("302 404 403 200 200", "302 404 403 200 200"),
     "cover:offer_swap": ("302 404 403 200 403", "302 404 403 200 403"),  # the manager holds no seat
     "cover:withdraw_swap": ("302 405 405 405 405", "302 404 302 302 302"),

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.requests import AuthedRequest
 from rota import bounds
-from scheduling.availability import services
+from scheduling.availability import hooks, services
 from scheduling.availability.access import own_block_or_404, own_time_range_or_404
 from scheduling.availability.forms import (
     MarkDaysForm,
@@ -60,11 +61,40 @@ def _grid_context(request: HttpRequest, start: date, form: MarkDaysForm | None =
     }
 
 
+def _held_days(request: HttpRequest) -> list[date]:
+    """Return the days of ?held= (just marked unavailable), ignoring what cannot be read."""
+    days = []
+    for text in request.GET.get("held", "").split(",")[:62]:
+        try:
+            days.append(date.fromisoformat(text))
+        except ValueError:
+            continue
+    return days
+
+
+def _held_context(request: HttpRequest, days: list[date], start: date) -> dict:
+    return {
+        "held": hooks.held_seats(user=request.user, days=days),
+        "back_url": _month_url(start),
+    }
+
+
+def _after_unavailable(start: date, days: list[date], user) -> str:
+    """Return the month URL, naming the days when the person holds a shift on one of them."""
+    url = _month_url(start)
+    if hooks.held_seats(user=user, days=days):
+        url += "&held=" + ",".join(d.isoformat() for d in sorted(set(days))[:62])
+    return url
+
+
 @login_required
 @require_GET
 def month(request: AuthedRequest) -> HttpResponse:
     """Show the coming months, one cell per day, with my marks, busy times and shifts."""
-    return render(request, "availability/month.html", _grid_context(request, _start_month(request)))
+    start = _start_month(request)
+    context = _grid_context(request, start)
+    context.update(_held_context(request, _held_days(request), start))
+    return render(request, "availability/month.html", context)
 
 
 def _marks_payload(request: HttpRequest, start: date) -> dict:
@@ -120,10 +150,16 @@ def mark(request: AuthedRequest) -> HttpResponse:
         return redirect(_month_url(start))
     label = dict(form.fields["kind"].choices)[form.cleaned_data["kind"]].lower()
     message = f"Saved: {count} day{'s' if count != 1 else ''} {label}."
+    days = form.cleaned_data["all_days"] if form.cleaned_data["mark"] == "unavailable" else []
     if _wants_json(request):
-        return JsonResponse({"ok": True, "message": message, **_marks_payload(request, start)})
+        held = render_to_string(
+            "availability/_held.html", _held_context(request, days, start), request=request
+        )
+        return JsonResponse(
+            {"ok": True, "message": message, "held_html": held, **_marks_payload(request, start)}
+        )
     messages.success(request, message)
-    return redirect(_month_url(start))
+    return redirect(_after_unavailable(start, days, request.user))
 
 
 @login_required
@@ -144,7 +180,8 @@ def add_range(request: AuthedRequest) -> HttpResponse:
         context["range_form"] = form
         return render(request, "availability/month.html", context, status=400)
     messages.success(request, f"Saved: {entry.day:%a %-d %b}{entry.range_label} {entry.kind}.")
-    return redirect(_month_url(start))
+    days = [entry.day] if entry.kind == "unavailable" else []
+    return redirect(_after_unavailable(start, days, request.user))
 
 
 @login_required

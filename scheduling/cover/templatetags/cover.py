@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
 
 from scheduling.cover.models import CoverRequest
 
@@ -19,12 +20,21 @@ def cover_panel(context, shift) -> dict:
         .order_by("-created_at")
     )
     mine = [s for s in shift.seats.all() if s.holder_id == user.pk] if shift.period.version else []
+    takeable = set(
+        CoverRequest.objects.takeable_by(user)
+        .filter(seat__shift=shift)
+        .values_list("pk", flat=True)
+    )
+    for request in requests:
+        request.team = shift.team
+        request.takeable = request.pk in takeable
     return {
         "shift": shift,
         "team": shift.team,
         "requests": requests,
         "my_seats": mine,
         "user": user,
+        "next": context["request"].get_full_path() if "request" in context else "",
     }
 
 
@@ -38,4 +48,29 @@ def urgent_cover(context, team) -> dict:
             .urgent()
             .select_related("seat__shift", "requested_by")
         ),
+    }
+
+
+@register.inclusion_tag("cover/_open_requests.html", takes_context=True)
+def open_cover(context, team) -> dict:
+    """List a team's requests still looking for cover; "Take this shift" where the viewer may."""
+    user = context["user"]
+    now = timezone.now()
+    requests = list(
+        CoverRequest.objects.for_team(team)
+        .active()
+        .filter(ends_at__gt=now)
+        .select_related("seat__shift", "requested_by")
+        .order_by("starts_at")[:20]
+    )
+    takeable = set(
+        CoverRequest.objects.takeable_by(user, now).filter(team=team).values_list("pk", flat=True)
+    )
+    for request in requests:
+        request.team = team
+        request.takeable = request.pk in takeable
+    return {
+        "team": team,
+        "requests": requests,
+        "next": context["request"].get_full_path() if "request" in context else "",
     }

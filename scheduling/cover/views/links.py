@@ -173,7 +173,7 @@ def offer_swap(request: AuthedRequest, slug: str, seat_id: int) -> HttpResponse:
     membership, seat = member_seat_or_404(request.user, slug, seat_id)
     if seat.holder_id != request.user.pk:
         raise PermissionDenied("You can only offer a seat you hold.")
-    candidates = swaps.swappable_seats(seat=seat, user=request.user)
+    candidates, refused = swaps.swap_choices(seat=seat, user=request.user)
     form = SwapForm(request.POST or None, seats=candidates, tz=request.user.tz)
     if request.method == "POST" and form.is_valid():
         target = next((s for s in candidates if s.pk == form.cleaned_data["to_seat"]), None)
@@ -194,6 +194,7 @@ def offer_swap(request: AuthedRequest, slug: str, seat_id: int) -> HttpResponse:
         "seat": seat,
         "form": form,
         "candidates": candidates,
+        "refused": refused,
     }
     return render(request, "cover/swap_new.html", context, status=400 if form.errors else 200)
 

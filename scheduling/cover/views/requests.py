@@ -5,22 +5,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import manager_membership_or_403, membership_or_404
 from accounts.models import AuditEntry, Membership
 from accounts.requests import AuthedRequest
-from scheduling.cover import services
+from scheduling.cover import held, services, taking
 from scheduling.cover.access import (
     manager_request_or_404,
     member_request_or_404,
     member_seat_or_404,
 )
 from scheduling.cover.emails import partners
-from scheduling.cover.forms import AssignForm, CantMakeItForm, CoverSettingsForm
+from scheduling.cover.forms import AssignForm, CantMakeItForm, CoverSettingsForm, TakeForm
 from scheduling.cover.models import CoverRequest, CoverSettings, State
 from scheduling.rotas.models import Seat
 
@@ -92,6 +94,7 @@ def request_detail(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
         and cover.state == State.COVERED
         and cover.starts_at > timezone.now(),
         "can_assign": membership.is_manager and cover.is_active,
+        "can_take": taking.could_take(request=cover, user=request.user),
         "members": [
             m.user
             for m in Membership.objects.filter(team=membership.team)
@@ -137,6 +140,9 @@ def assign(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     membership, cover = manager_request_or_404(request.user, slug, pk)
     form = AssignForm(request.POST)
     person = None
+    if not form.is_valid():
+        messages.error(request, " ".join(form.non_field_errors()) or "Pick a member of this team.")
+        return redirect("cover:request", slug, pk)
     if form.is_valid():
         found = (
             Membership.objects.filter(team=membership.team, user_id=form.cleaned_data["user"])
@@ -148,12 +154,55 @@ def assign(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, "Pick a member of this team.")
         return redirect("cover:request", slug, pk)
     try:
-        services.assign(request=cover, user=person, by=request.user)
+        if form.cleaned_data["starts_at"]:
+            taking.take(
+                request=cover,
+                user=person,
+                by=request.user,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+            )
+        else:
+            services.assign(request=cover, user=person, by=request.user)
     except services.CoverError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"{person.name} now covers the shift; everyone is told.")
     return redirect("cover:request", slug, pk)
+
+
+@login_required
+@require_POST
+def take(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
+    """A colleague takes an open request, or a part of it, without a manager."""
+    _, cover = member_request_or_404(request.user, slug, pk)
+    form = TakeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.non_field_errors()) or "Check the times.")
+        return redirect("cover:request", slug, pk)
+    try:
+        taking.take(
+            request=cover,
+            user=request.user,
+            by=request.user,
+            starts_at=form.cleaned_data["starts_at"],
+            ends_at=form.cleaned_data["ends_at"],
+        )
+    except services.CoverError as error:
+        messages.error(request, str(error))
+        return redirect("cover:request", slug, pk)
+    messages.success(
+        request, "The shift is yours. Your calendar and your colleague's are being updated."
+    )
+    return redirect(_next_or(request, reverse("rotas:shift", args=[cover.seat.shift_id])))
+
+
+def _next_or(request: HttpRequest, default: str) -> str:
+    """Return the local page the form came from (?next=), else the default."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
 
 
 @login_required
@@ -202,3 +251,24 @@ def cover_settings(request: AuthedRequest, slug: str) -> HttpResponse:
         {"team": membership.team, "membership": membership, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def ask_for_seats(request: AuthedRequest) -> HttpResponse:
+    """Ask for cover for the seats I hold on days I just marked unavailable, in one step."""
+    ids = [int(v) for v in request.POST.getlist("seats") if v.isdigit()][:50]
+    opened, refused = held.ask_for_cover(
+        user=request.user, seat_ids=ids, reason=request.POST.get("reason", "")[:300]
+    )
+    if opened:
+        messages.success(
+            request,
+            f"Asking colleagues to cover {len(opened)} shift{'s' if len(opened) != 1 else ''}; "
+            "you will get an email when someone agrees.",
+        )
+    for text in refused:
+        messages.error(request, text)
+    if not opened and not refused:
+        messages.error(request, "Pick at least one of your shifts.")
+    return redirect(_next_or(request, reverse("oncall:my_shifts")))

@@ -13,10 +13,11 @@ from accounts.access import manager_membership_or_403, membership_or_404
 from accounts.requests import AuthedRequest
 from rota import bounds
 from scheduling.rotas import calendar, emails, progress, services
-from scheduling.rotas.access import manager_period_or_404
+from scheduling.rotas.access import manager_period_or_404, member_period_or_404
 from scheduling.rotas.forms import PeriodForm, PublishForm
 from scheduling.rotas.models import PeriodState, Recommendation, RotaPeriod, RotationTemplate
 from scheduling.rotas.services.periods import next_period_dates
+from scheduling.rotas.views.published import published_period
 
 
 @login_required
@@ -68,8 +69,10 @@ def periods(request: AuthedRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def period(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
-    """Show the period calendar: availability, eligibility, seats, seat panel and summary."""
-    membership, period = manager_period_or_404(request.user, slug, pk)
+    """Show the period calendar to managers; members see the published rota read-only."""
+    membership, period = member_period_or_404(request.user, slug, pk)
+    if not membership.is_manager:
+        return published_period(request, membership, period)
     sections = calendar.cached_sections(period)
     context = {
         "team": period.team,
