@@ -18,9 +18,11 @@ def test_worker_heartbeat_makes_healthz_healthy(celery_worker, redis_url, settin
     health.record_beat()
     assert client.get("/healthz").json()["failing"] == ["worker", "io_worker"]
     heartbeat.apply_async().get(timeout=30)
-    assert client.get("/healthz").json()["failing"] == ["io_worker"]
+    body = client.get("/healthz").json()
+    assert body["failing"] == ["io_worker"], body
     heartbeat.apply_async(queue=celery_worker.io_queue).get(timeout=30)
-    assert client.get("/healthz").status_code == 200
+    response = client.get("/healthz")
+    assert response.status_code == 200, response.json()
 
 
 @pytest.mark.django_db(transaction=True)
