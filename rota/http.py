@@ -282,6 +282,7 @@ def _send(
     max_bytes: int,
     timeout: float,
     extra: Mapping[str, Any] | None = None,
+    follow_redirects: bool = True,
 ) -> requests.Response:
     """Send a request and follow redirects within one deadline; return the last response."""
     first = _origin(url)
@@ -300,7 +301,7 @@ def _send(
                 deadline=deadline,
                 extra=extra or {},
             )
-            if not response.is_redirect:
+            if not response.is_redirect or not follow_redirects:
                 return response
             url = urljoin(url, response.headers.get("Location", ""))
             if _origin(url) != first:
@@ -322,6 +323,7 @@ def fetch(
     max_bytes: int,
     timeout: float,
     auth: tuple[str, str] | AuthBase | None = None,
+    follow_redirects: bool = True,
 ) -> Response:
     """Send one request through the URL guard within `timeout` seconds in total; return it."""
     session = urlguard.GuardedSession()
@@ -337,6 +339,7 @@ def fetch(
             auth=auth,
             max_bytes=max_bytes,
             timeout=timeout,
+            follow_redirects=follow_redirects,
         )
     finally:
         session.close()

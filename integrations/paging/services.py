@@ -13,7 +13,7 @@ from accounts.models import Team, User
 from integrations.paging import feed, history, pagerduty
 from integrations.paging.errors import PagingError
 from integrations.paging.models import PagingFeed, Provider, ScheduleLink
-from rota import urlguard
+from rota import http
 
 MAX_HISTORY_DAYS = 730
 
@@ -127,10 +127,10 @@ def import_ics_history(
 ) -> history.ImportResult:
     """Import the past events of an ICS URL (summary or attendee names the email)."""
     try:
-        data = urlguard.fetch(
+        data = http.get_body(
             url, max_bytes=settings.CALENDAR_IMPORT_MAX_BYTES, timeout=settings.URL_FETCH_TIMEOUT
         )
-    except urlguard.FetchError as error:
+    except http.FetchError as error:
         raise PagingError(str(error)) from None
     try:
         entries = history.entries_from_ics(data)

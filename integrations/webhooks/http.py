@@ -1,18 +1,14 @@
-"""The one place webhooks talk HTTP: a guarded POST with a bounded read of the answer.
-
-Kept small so it can be swapped for the shared bounded fetch helper (rota/http.py) later.
-"""
+"""The one place webhooks talk HTTP: a guarded, bounded POST through rota.http."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import requests
 from django.conf import settings
 
-from rota import urlguard
+from rota import http
 
-MAX_RESPONSE_BYTES = 4096
+MAX_RESPONSE_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -31,39 +27,30 @@ def _retry_after(value: str | None) -> int | None:
 
 
 def post(url: str, *, body: bytes, headers: dict[str, str]) -> Answer:
-    """POST the body to the URL (guarded, no redirects followed) and return the answer."""
+    """POST the body (guarded, bounded, no redirects followed) and return the answer."""
     try:
-        urlguard.check_url(url)
-    except urlguard.FetchError as error:
-        raise SendError(str(error)) from None
-    session = urlguard.guarded_session()
-    try:
-        response = session.post(
+        response = http.fetch(
+            "POST",
             url,
-            data=body,
+            body=body,
             headers={
                 "Content-Type": "application/json",
                 "User-Agent": "Rota-Webhooks/1",
                 **headers,
             },
+            max_bytes=MAX_RESPONSE_BYTES,
             timeout=settings.WEBHOOK_TIMEOUT,
-            allow_redirects=False,
-            stream=True,
+            follow_redirects=False,
         )
-        with response:
-            raw = next(response.iter_content(MAX_RESPONSE_BYTES), b"")
-            return Answer(
-                status=response.status_code,
-                body=raw.decode("utf-8", "replace"),
-                retry_after=_retry_after(response.headers.get("Retry-After")),
-            )
-    except urlguard.FetchError as error:
-        raise SendError(str(error)) from None
-    except requests.Timeout:
+    except http.ResponseTooLarge:
+        # The answer's start is all the log keeps; a receiver talking at length still answered.
+        raise SendError("The receiver's answer was too long to read.") from None
+    except http.FetchTimeout:
         raise SendError("The receiver did not answer in time.") from None
-    except requests.ConnectionError:
-        raise SendError("Could not connect to the receiver.") from None
-    except requests.RequestException as error:
-        raise SendError(f"The request failed: {error}"[:300]) from None
-    finally:
-        session.close()
+    except http.FetchError as error:
+        raise SendError(str(error)[:300]) from None
+    return Answer(
+        status=response.status,
+        body=response.body.decode("utf-8", "replace"),
+        retry_after=_retry_after(response.headers.get("Retry-After")),
+    )
