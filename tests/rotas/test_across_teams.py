@@ -49,14 +49,17 @@ def _run(period, manager):
 
 def _assert_apart(users):
     """Assert no user's proposed seats overlap or leave less than 12 h rest, in elapsed time."""
+    both = 0
     for user in users:
         seats = list(Seat.objects.filter(proposed_holder=user).select_related("shift"))
-        assert len({s.shift.team_id for s in seats}) == 2, "the test must exercise both teams"
+        both += len({s.shift.team_id for s in seats}) == 2
         for a, b in combinations(seats, 2):
             if a.shift_id == b.shift_id:
                 continue
             first, second = sorted((a.shift, b.shift), key=lambda s: s.starts_at)
             assert second.starts_at - first.ends_at >= REST, (a, b)
+    # Fairness may leave one shared person out of one team; someone must hold seats in both.
+    assert both, "the test must exercise both teams"
 
 
 def test_teams_recommended_one_after_the_other_never_double_book(period, other, manager, settings):
