@@ -16,9 +16,8 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponseRedirect,
 )
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from slack_sdk.signature import SignatureVerifier
@@ -27,6 +26,7 @@ from accounts.access import manager_membership_or_403
 from accounts.requests import AuthedRequest
 from integrations.slack import install, outbox
 from integrations.slack.models import Call, Inbound, Installation
+from rota.nexturl import local_next
 
 log = logging.getLogger(__name__)
 
@@ -120,10 +120,7 @@ def interactions(request: HttpRequest) -> HttpResponse:
 
 def _back(request: HttpRequest, slug: str) -> HttpResponseRedirect:
     """Return to the page the form was on (the team's Integrations page), or Slack's own page."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return HttpResponseRedirect(target)
-    return redirect("slack:team", slug)
+    return HttpResponseRedirect(local_next(request, reverse("slack:team", args=[slug])))
 
 
 @login_required
@@ -161,8 +158,7 @@ def oauth_callback(request: AuthedRequest) -> HttpResponse:
     except install.InstallError as error:
         return render(request, "integrations/slack_problem.html", {"error": error}, status=400)
     next_url = request.session.pop("slack_next", "")
-    back = next_url if url_has_allowed_host_and_scheme(next_url, {request.get_host()}) else ""
-    back = back or reverse("slack:team", args=[team.slug])
+    back = local_next(request, reverse("slack:team", args=[team.slug]), value=next_url)
     if request.GET.get("error") or not code:
         messages.error(request, "Slack was not connected: the installation was cancelled.")
         return HttpResponseRedirect(back)

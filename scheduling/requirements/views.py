@@ -10,12 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import manager_membership_or_403, membership_or_404
 from accounts.models import Membership
 from accounts.requests import AuthedRequest
+from rota.nexturl import local_next
 from scheduling.requirements import reminders, services
 from scheduling.requirements.access import (
     decidable_or_403,
@@ -36,13 +37,9 @@ from scheduling.requirements.uploads import CONTENT_TYPES
 
 def _back(request: HttpRequest, slug: str) -> HttpResponse:
     """Redirect to the page the form came from (dashboard or team page), never off-site."""
-    target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        # A path, never a view name: redirect() would try to reverse "0" and fail.
-        return HttpResponseRedirect(target)
-    return redirect("requirements:team", slug=slug)
+    return HttpResponseRedirect(
+        local_next(request, reverse("requirements:team", kwargs={"slug": slug}))
+    )
 
 
 @login_required

@@ -9,12 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import manager_membership_or_403, membership_or_404
 from accounts.models import AuditEntry, Membership
 from accounts.requests import AuthedRequest
+from rota.nexturl import local_next
 from scheduling.cover import held, services, taking
 from scheduling.cover.access import (
     manager_request_or_404,
@@ -199,10 +199,7 @@ def take(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
 
 def _next_or(request: HttpRequest, default: str) -> str:
     """Return the local page the form came from (?next=), else the default."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
+    return local_next(request, default, value=request.POST.get("next", ""))
 
 
 @login_required
