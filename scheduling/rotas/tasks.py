@@ -21,17 +21,9 @@ def recommend_many(recommendation_ids: list[int]) -> None:
     run_recommendations(recommendation_ids=recommendation_ids)
 
 
-@shared_task(name="rotas.tasks.send_publish_emails")
-def send_publish_emails(version_id: int, user_ids: list[int]) -> None:
-    """Email each affected person their shifts in the published version."""
+@shared_task(name="rotas.tasks.finish_announcing")
+def finish_announcing(period_id: int) -> None:
+    """Clear the period's "telling the team" mark once the announcement's tasks were queued."""
     from scheduling.rotas import progress
-    from scheduling.rotas.emails import send_rota_emails
-    from scheduling.rotas.models import RotaVersion
 
-    version = RotaVersion.objects.select_related("period__team").filter(pk=version_id).first()
-    if version is None:
-        return
-    try:
-        send_rota_emails(version=version, user_ids=user_ids)
-    finally:
-        progress.finish(period_id=version.period_id)
+    progress.finish(period_id=period_id)

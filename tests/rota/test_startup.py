@@ -86,7 +86,7 @@ def test_debug_keeps_email_in_the_development_mailbox_and_routes_it():
     """Commands other than runserver (here: shell) run tasks inline."""
     code = (
         "from django.conf import settings; from django.urls import reverse;"
-        "print(settings.EMAIL_BACKEND, reverse('devmail:list'), settings.ROTA_TASKS_IN_THREAD)"
+        "print(settings.ROTA_EMAIL_BACKEND, reverse('devmail:list'), settings.ROTA_TASKS_IN_THREAD)"
     )
     result = _manage("shell", "-c", code, DEBUG="1", DATABASE_URL="sqlite:////tmp/unused.sqlite3")
     assert result.returncode == 0, result.stderr

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.models import User
+from rota import queue
 from scheduling.rotas import progress
 from scheduling.rotas.errors import UnfilledSeats, WrongState
 from scheduling.rotas.models import PeriodState, RotaPeriod, RotaVersion, Seat, SeatChange
@@ -22,11 +23,16 @@ def _announce(changes: list[SeatChange], version: RotaVersion, *, email: bool = 
         send_rota_emails(version=version, user_ids=sorted(_affected(changes)))
 
     def send() -> None:
+        from scheduling.rotas import tasks
+
         if email:
-            # Queued last: when the email task has run, the calendar tasks before it have too.
             progress.start(period_id=version.period_id, version=version.number)
         for change in changes:
             seat_changed.send(sender=Seat, change=change)
+        if email:
+            # Queued after the calendars' tasks: the page says "telling the team" until then; a
+            # lost task only leaves the mark to expire on its own.
+            queue.enqueue(tasks.finish_announcing, version.period_id)
 
     transaction.on_commit(send)
 
