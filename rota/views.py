@@ -12,7 +12,7 @@ from rota import health
 def healthz(request: HttpRequest) -> JsonResponse:
     """Answer 200 when the database, broker and worker are alive, 503 naming what is not."""
     healthy, checks = health.status()
-    body = {"status": "ok" if healthy else "unhealthy", "checks": checks}
+    body: dict[str, object] = {"status": "ok" if healthy else "unhealthy", "checks": checks}
     if not healthy:
         body["failing"] = [
             name for name, text in checks.items() if not text.startswith(("ok", "eager"))
