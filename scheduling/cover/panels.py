@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
 from accounts.dashboard import Panel
+from accounts.models import Membership
+from accounts.requests import AuthedRequest
 from scheduling.cover.ask_links import ask_url
 from scheduling.cover.models import Ask, CoverRequest
 
 
-def asked_panel(request: HttpRequest, memberships: list) -> Panel | None:
+def asked_panel(request: AuthedRequest, memberships: list[Membership]) -> Panel | None:
     """List the questions waiting for my answer and my own requests in flight."""
     if not memberships:
         return None
