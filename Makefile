@@ -27,10 +27,11 @@ run: $(STAMP) ## Migrate a local SQLite file, load the demo and serve on 127.0.0
 test: $(STAMP) ## Run the whole test suite (CI=true makes every real service required)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## Check style (ruff) and the import layers (import-linter, .importlinter)
+lint: $(STAMP) ## Check style (ruff), the import layers (import-linter) and types (mypy)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	DEBUG=1 $(BIN)/mypy
 
 format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format .
