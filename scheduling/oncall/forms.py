@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any, cast
 
 from django import forms
 
@@ -64,8 +65,9 @@ class RangeForm(forms.Form):
         """Return the last six months up to today."""
         return {"start": _months_ago(today, 6), "end": today}
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end:
             if start > end:
@@ -94,11 +96,15 @@ class AuditFilterForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.team = team
-        self.fields["person"].choices = [("", "Anyone")] + [(str(pk), name) for pk, name in people]
-        self.fields["action"].choices = [("", "Any action")] + [(a, a) for a in actions]
+        person = cast(forms.TypedChoiceField, self.fields["person"])
+        person.choices = [("", "Anyone")] + [(str(pk), name) for pk, name in people]
+        cast(forms.ChoiceField, self.fields["action"]).choices = [("", "Any action")] + [
+            (a, a) for a in actions
+        ]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError("The start date must be on or before the end date.")
         return data
