@@ -45,6 +45,8 @@ def swap_problems(*, mine: Seat, theirs: Seat) -> list[str]:
 
     Availability is not checked: each of the two has agreed to the other's shift.
     """
+    if mine.holder is None or theirs.holder is None:
+        return ["Both shifts need a holder to be swapped."]
     gets = {mine.pk: theirs.holder, theirs.pk: mine.holder}
     problems: list[str] = []
     built: dict[int, problem_builder.PeriodProblem] = {}
@@ -74,10 +76,11 @@ def offer_swap(*, from_seat: Seat, to_seat: Seat, by: User, note: str = "") -> S
     now = timezone.now()
     if from_seat.holder_id != by.pk:
         raise CoverError("You can only offer a seat you hold.")
+    colleague = to_seat.holder
     if (
         to_seat.shift.team_id != from_seat.shift.team_id
-        or to_seat.holder_id is None
-        or to_seat.holder_id == by.pk
+        or colleague is None
+        or colleague.pk == by.pk
     ):
         raise CoverError("Pick a colleague's seat in the same team.")
     if min(from_seat.shift.starts_at, to_seat.shift.starts_at) <= now:
@@ -90,13 +93,13 @@ def offer_swap(*, from_seat: Seat, to_seat: Seat, by: User, note: str = "") -> S
             from_seat=from_seat,
             to_seat=to_seat,
             offered_by=by,
-            offered_to=to_seat.holder,
+            offered_to=colleague,
             note=note[:300],
         )
         tz = team.tz
         audit.record(
             action="cover.swap_offered",
-            summary=f"{by.name} offered {describe_seat(from_seat, tz)} to {to_seat.holder.name} "
+            summary=f"{by.name} offered {describe_seat(from_seat, tz)} to {colleague.name} "
             f"in exchange for {describe_seat(to_seat, tz)}",
             actor=by,
             team=team,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Membership
+from accounts.requests import AuthedRequest
 from scheduling.rotas import services
 from scheduling.rotas.models import PeriodState, RotaPeriod, Seat
 
@@ -31,7 +32,7 @@ def _next_periods(user) -> list[RotaPeriod]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def recommend_several(request: HttpRequest) -> HttpResponse:
+def recommend_several(request: AuthedRequest) -> HttpResponse:
     """List the managed teams' next periods; recommend the chosen ones in one run."""
     periods = _next_periods(request.user)
     if request.method == "POST":
