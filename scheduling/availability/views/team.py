@@ -27,11 +27,12 @@ STATE_LABELS = {
 }
 
 
-def _month(request: HttpRequest, default: date | None) -> date | None:
+def _month(request: HttpRequest) -> date | None:
+    """Return the first day of ?month=YYYY-MM, or None."""
     try:
         return date.fromisoformat(request.GET.get("month", "") + "-01")
     except ValueError:
-        return default
+        return None
 
 
 @login_required
@@ -41,7 +42,7 @@ def team(request: AuthedRequest, slug: str) -> HttpResponse:
     membership = manager_membership_or_403(request.user, slug)
     team = membership.team
     this_month = services.first_of_month(services.today_for(request.user))
-    month = _month(request, services.add_months(this_month, 1))
+    month = _month(request) or services.add_months(this_month, 1)
     last = services.add_months(month, 1) - timedelta(days=1)
     days = [month + timedelta(days=n) for n in range(last.day)]
     states = services.day_states_for_team(team=team, first=month, last=last)
@@ -107,7 +108,7 @@ def team_settings(request: AuthedRequest, slug: str) -> HttpResponse:
         messages.success(request, "Availability settings saved.")
     else:
         messages.error(request, "Pick what an unmarked day means.")
-    return redirect(_team_url(slug, _month(request, None)))
+    return redirect(_team_url(slug, _month(request)))
 
 
 @login_required
@@ -119,7 +120,8 @@ def set_deadline(request: AuthedRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+            text = " ".join(str(error) for error in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
         return redirect(_team_url(slug))
     month = form.cleaned_data["month"]
     try:
