@@ -6,11 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts import fragments
+from accounts.models import Membership
+from accounts.requests import AuthedRequest
 from rota.parts import Parts
 
 
@@ -25,11 +26,11 @@ class Panel:
     until: datetime | None = None
 
 
-PanelFunction = Callable[[HttpRequest, list], "Panel | None"]
+PanelFunction = Callable[[AuthedRequest, list[Membership]], "Panel | None"]
 PANELS: Parts[PanelFunction] = Parts("dashboard panels")
 
 
-def panels_for(request: HttpRequest, memberships: list) -> list[Panel]:
+def panels_for(request: AuthedRequest, memberships: list[Membership]) -> list[Panel]:
     """Collect the panels each app offers for this person."""
     panels: list[Panel] = []
     for function in PANELS:
@@ -39,7 +40,7 @@ def panels_for(request: HttpRequest, memberships: list) -> list[Panel]:
     return sorted(panels, key=lambda panel: panel.order)
 
 
-def rendered_panels(request: HttpRequest, memberships: list) -> str:
+def rendered_panels(request: AuthedRequest, memberships: list[Membership]) -> str:
     """Return the panels' HTML, kept until their teams change or a panel's moment passes."""
     zone = timezone.get_current_timezone_name()
     html = fragments.cached(
@@ -50,7 +51,7 @@ def rendered_panels(request: HttpRequest, memberships: list) -> str:
     return fragments.with_csrf(html, request)
 
 
-def _render(request: HttpRequest, memberships: list) -> fragments.Part:
+def _render(request: AuthedRequest, memberships: list[Membership]) -> fragments.Part:
     panels = panels_for(request, memberships)
     html = "".join(
         render_to_string(

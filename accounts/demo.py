@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypedDict
+
 from allauth.account.models import EmailAddress
 
 from accounts.models import EscalationContact, Membership, Role, Team, User
@@ -12,7 +15,18 @@ DEMO_PASSWORD = "rota-demo-2026"
 # seed(log) functions, run by `manage.py seed_demo` in the order the apps start (INSTALLED_APPS).
 SEEDS: Parts = Parts("demo data")
 
-TEAMS = [
+
+class TeamSpec(TypedDict):
+    """One demo team: people are (email, name, zone, role); contacts (name, role, phone, email)."""
+
+    slug: str
+    name: str
+    timezone: str
+    contacts: list[tuple[str, str, str, str]]
+    people: list[tuple[str, str, str, Role]]
+
+
+TEAMS: list[TeamSpec] = [
     {
         "slug": "payments",
         "name": "Payments",
@@ -63,7 +77,7 @@ TEAMS = [
 ]
 
 
-def seed(log) -> None:
+def seed(log: Callable[[str], None]) -> None:
     """Create the demo teams, people, memberships and escalation contacts."""
     for index, spec in enumerate(TEAMS):
         team, _ = Team.objects.update_or_create(

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.db.models.signals import post_delete, post_save
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,13 @@ def stamps(team_ids: Iterable[int]) -> str:
     return ".".join(found[_key(pk)] for pk in ids)
 
 
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or not field.column:
+        raise TypeError(f"{model.__name__}.{name} is not a column, so it cannot be unseen.")
+    return field.column
+
+
 def watch(model: type[Model], teams: TeamsOf, *, unseen: Iterable[str] = ()) -> None:
     """Touch the teams ``teams(instance)`` names whenever an instance is saved or deleted.
 
@@ -105,7 +112,7 @@ def watch(model: type[Model], teams: TeamsOf, *, unseen: Iterable[str] = ()) -> 
         touch(teams=ids)
 
     WATCHED[model._meta.db_table] = teams
-    UNSEEN[model._meta.db_table] = frozenset(model._meta.get_field(f).column for f in quiet)
+    UNSEEN[model._meta.db_table] = frozenset(_column(model, f) for f in quiet)
     uid = f"stamps:{model._meta.label}"
     post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":save")
     post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":delete")

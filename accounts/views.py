@@ -130,8 +130,8 @@ def invite(request: AuthedRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
     else:
-        for error in form.errors.get("email", []):
-            messages.error(request, f"Email: {error}")
+        for problem in form.errors.get("email", []):
+            messages.error(request, f"Email: {problem}")
     return redirect("team_detail", slug=slug)
 
 

@@ -113,12 +113,12 @@ def load_context(shift_ids, team_ids: Iterable[int], user_ids: Iterable[int]) ->
     context.partners = dict(partners)
     contacts: dict[int, list[str]] = defaultdict(list)
     if team_ids:
-        rows = (
+        contact_rows = (
             EscalationContact.objects.filter(team_id__in=team_ids)
             .order_by("team_id", "position", "id")
             .values_list("team_id", "name", "role", "phone", "email")
         )
-        for team_id, name, role, phone, email in rows:
+        for team_id, name, role, phone, email in contact_rows:
             details = ", ".join(part for part in (role, phone, email) if part)
             number = len(contacts[team_id]) + 1
             contacts[team_id].append(f"{number}. {name}" + (f", {details}" if details else ""))

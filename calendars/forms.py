@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 
 from calendars.models import CalendarPreferences
@@ -52,14 +54,15 @@ class PushForm(forms.Form):
     def __init__(self, *args, accounts=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.accounts = {a.pk: a for a in accounts}
-        self.fields["account"].choices = [("", "Another account (enter it below)")] + [
-            (a.pk, f"{a.name} ({a.display_host or a.server_url})") for a in accounts
-        ]
+        cast(forms.TypedChoiceField, self.fields["account"]).choices = [
+            ("", "Another account (enter it below)")
+        ] + [(a.pk, f"{a.name} ({a.display_host or a.server_url})") for a in accounts]
         if not accounts:
             self.fields["account"].widget = forms.HiddenInput()
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         account = self.accounts.get(data.get("account")) if data.get("account") else None
         if data.get("account") and account is None:
             self.add_error("account", "Pick one of your own calendar accounts.")

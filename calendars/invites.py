@@ -30,12 +30,13 @@ class InvitationEmail(EmailMultiAlternatives):
         super().__init__(*args, **kwargs)
         self.method = method
 
+    # Django's private hook for building an attachment's MIME part; django-stubs omits it.
     def _create_mime_attachment(self, content_, mimetype):
         if mimetype == "text/calendar":
             part = SafeMIMEText(content_, "calendar", "utf-8")
             part.set_param("method", self.method)
             return part
-        return super()._create_mime_attachment(content_, mimetype)
+        return super()._create_mime_attachment(content_, mimetype)  # type: ignore[misc]
 
 
 def organizer() -> tuple[str, str]:

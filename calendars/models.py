@@ -74,15 +74,15 @@ class EntryStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class EntryQuerySet(models.QuerySet):
-    def visible(self, now: datetime | None = None) -> EntryQuerySet:
+class CalendarEntryQuerySet(models.QuerySet):
+    def visible(self, now: datetime | None = None) -> CalendarEntryQuerySet:
         """Entries a feed shows: confirmed ones, and cancelled ones for 30 days."""
         now = now or timezone.now()
         return self.filter(
             Q(status=EntryStatus.CONFIRMED) | Q(cancelled_at__gte=now - KEEP_CANCELLED)
         )
 
-    def in_window(self, start: datetime, end: datetime) -> EntryQuerySet:
+    def in_window(self, start: datetime, end: datetime) -> CalendarEntryQuerySet:
         """Entries whose shift overlaps [start, end)."""
         return self.filter(seat__shift__starts_at__lt=end, seat__shift__ends_at__gt=start)
 
@@ -109,7 +109,7 @@ class CalendarEntry(models.Model):
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
-    objects = EntryQuerySet.as_manager()
+    objects = CalendarEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["seat__shift__starts_at", "id"]

@@ -218,7 +218,7 @@ def cant_make_it(*, link: Link, reason: str) -> None:
 
 def status_counts(*, user: User) -> dict[str, int]:
     """Return the person's pending deliveries per channel."""
-    counts = {Channel.CALDAV: 0, Channel.EMAIL: 0}
+    counts: dict[str, int] = {Channel.CALDAV: 0, Channel.EMAIL: 0}
     for channel in Delivery.objects.filter(entry__user=user, pending=True).values_list(
         "channel", flat=True
     ):

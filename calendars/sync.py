@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -265,6 +266,6 @@ def refresh_upcoming(chunk: int = 200) -> set[int]:
     for start in range(0, len(shift_ids), chunk):
         with transaction.atomic():
             users = sync_shifts(shift_ids=shift_ids[start : start + chunk], at=now)
-            transaction.on_commit(lambda users=users: enqueue_deliveries(users))
+            transaction.on_commit(partial(enqueue_deliveries, users))
         changed |= users
     return changed

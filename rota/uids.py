@@ -23,4 +23,4 @@ def seat_event_uid(*, seat_id: int, user_id: int) -> str:
 def is_rota_event(uid: str) -> bool:
     """Tell whether an event UID is one Rota wrote for this site."""
     match = _PATTERN.match(uid)
-    return bool(match) and match.group("host") == site_host()
+    return match is not None and match.group("host") == site_host()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +33,7 @@ def _accounts(user) -> list[CalendarConnection]:
 
 
 def _page(
-    request: HttpRequest, *, prefs_form=None, push_form=None, status: int = 200
+    request: AuthedRequest, *, prefs_form=None, push_form=None, status: int = 200
 ) -> HttpResponse:
     user = request.user
     prefs = CalendarPreferences.for_user(user)

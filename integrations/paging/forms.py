@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from integrations.paging.models import Provider
@@ -40,8 +42,9 @@ class HistoryForm(forms.Form):
     days = forms.IntegerField(min_value=1, max_value=730, initial=180, label="Days back")
     url = forms.URLField(required=False, label="ICS address", assume_scheme="https")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("source") == "pagerduty" and not (
             data.get("schedule_id") and data.get("api_key")
         ):

@@ -34,6 +34,8 @@ class ScheduleLink(models.Model):
     last_synced_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
+    # Not a column: the Integrations page's latest calls, set by presenters.paging_section.
+    recent_calls: list[CallLog]
 
     class Meta:
         ordering = ["team", "provider", "role"]

@@ -133,7 +133,9 @@ def _installation_for(inbound: Inbound, team_id: int) -> Installation | None:
 
 def _ask_pressed(inbound: Inbound, ask_id: int, *, agree: bool) -> str:
     ask = Ask.objects.select_related("candidate", "request__team").filter(pk=ask_id).first()
-    installation = ask and _installation_for(inbound, ask.request.team_id)
+    if ask is None:
+        return "No such question in this workspace."
+    installation = _installation_for(inbound, ask.request.team_id)
     if installation is None:
         return "No such question in this workspace."
     person = _person([installation], inbound.slack_user_id)
@@ -177,7 +179,9 @@ def _ask_pressed(inbound: Inbound, ask_id: int, *, agree: bool) -> str:
 
 def _swap_pressed(inbound: Inbound, offer_id: int, *, accept: bool) -> str:
     offer = SwapOffer.objects.select_related("team", "offered_by").filter(pk=offer_id).first()
-    installation = offer and _installation_for(inbound, offer.team_id)
+    if offer is None:
+        return "No such offer in this workspace."
+    installation = _installation_for(inbound, offer.team_id)
     if installation is None:
         return "No such offer in this workspace."
     person = _person([installation], inbound.slack_user_id)

@@ -50,7 +50,11 @@ def _buttons(block_id: str, yes: tuple[str, str], no: tuple[str, str], value: st
 
 
 def _names(seats: list[Seat]) -> str:
-    return ", ".join(s.holder.name for s in seats if s.holder_id) or "nobody"
+    return ", ".join(h.name for s in seats if (h := s.holder) is not None) or "nobody"
+
+
+def _partner_names(partners: list[Seat]) -> str:
+    return ", ".join(f"{h.name} ({s.role})" for s in partners if (h := s.holder) is not None)
 
 
 def ask_message(ask: Ask) -> dict[str, Any]:
@@ -69,7 +73,7 @@ def ask_message(ask: Ask) -> dict[str, Any]:
         text += f"\n> {request.reason}"
     partners = [s for s in seat.shift.seats.all() if s.pk != seat.pk and s.holder_id]
     if partners:
-        text += "\nWith " + ", ".join(f"{s.holder.name} ({s.role})" for s in partners) + "."
+        text += "\nWith " + _partner_names(partners) + "."
     fallback = f"Can you cover {describe_seat(seat, tz)} for {request.requested_by.name}?"
     blocks = [
         _section(text),
@@ -110,17 +114,15 @@ def ask_closed(ask: Ask, request: CoverRequest) -> dict[str, Any]:
     what = describe_seat(request.seat, tz)
     if request.covered_by_id == ask.candidate_id:
         return closed(f"Thank you — *{what}* is yours. Your calendar is being updated.")
-    if request.covered_by_id:
+    if request.covered_by is not None:
         return closed(f"{request.covered_by.name} is covering *{what}*. Thank you for offering.")
     return closed(f"The cover request for *{what}* is closed; nothing more is needed.")
 
 
-def requester_told(request: CoverRequest) -> dict[str, Any]:
-    """Return the DM telling the requester who covers their shift."""
+def requester_told(request: CoverRequest, covered_by: User) -> dict[str, Any]:
+    """Return the DM telling the requester that covered_by covers their shift."""
     tz = request.requested_by.tz
-    return closed(
-        f"{request.covered_by.name} is covering *{describe_seat(request.seat, tz)}* for you."
-    )
+    return closed(f"{covered_by.name} is covering *{describe_seat(request.seat, tz)}* for you.")
 
 
 def handoff_message(*, team: Team, role: str, user: User, seat: Seat) -> dict[str, Any]:
@@ -129,7 +131,7 @@ def handoff_message(*, team: Team, role: str, user: User, seat: Seat) -> dict[st
     partners = [s for s in seat.shift.seats.all() if s.pk != seat.pk and s.holder_id]
     text = f"You are now *{role}* on call for *{team.name}* until {_when(seat.shift.ends_at, tz)}."
     if partners:
-        text += " With " + ", ".join(f"{s.holder.name} ({s.role})" for s in partners) + "."
+        text += " With " + _partner_names(partners) + "."
     url = settings.SITE_URL + reverse("oncall:now", args=[team.slug])
     text += f"\n<{url}|Handover notes and who to escalate to>"
     return {"text": f"Your {role} shift for {team.name} has started", "blocks": [_section(text)]}

@@ -150,7 +150,7 @@ PURPOSES = {
     "inbound": "/oncall answer",
     "press": "Answer shown",
 }
-SHORT_STATES = {
+SHORT_STATES: dict[str, str] = {
     CallState.PENDING: "waiting",
     CallState.SENDING: "sending",
     CallState.SENT: "sent",

@@ -27,7 +27,9 @@ def ask_dm(*, ask_id: int) -> Call | None:
         .filter(pk=ask_id)
         .first()
     )
-    installation = ask and installation_of(ask.request.team_id)
+    if ask is None:
+        return None
+    installation = installation_of(ask.request.team_id)
     if installation is None:
         return None
     return outbox.enqueue(
@@ -47,7 +49,9 @@ def swap_dm(*, offer_id: int) -> Call | None:
         .filter(pk=offer_id)
         .first()
     )
-    installation = offer and installation_of(offer.team_id)
+    if offer is None:
+        return None
+    installation = installation_of(offer.team_id)
     if installation is None:
         return None
     return outbox.enqueue(
@@ -66,7 +70,9 @@ def request_closed(*, request_id: int) -> int:
         .filter(pk=request_id)
         .first()
     )
-    installation = request and installation_of(request.team_id)
+    if request is None:
+        return 0
+    installation = installation_of(request.team_id)
     if installation is None or request.is_active:
         return 0
     queued = 0
@@ -85,13 +91,13 @@ def request_closed(*, request_id: int) -> int:
                 after=dm,
             )
         )
-    if request.covered_by_id:
+    if request.covered_by is not None:
         queued += bool(
             outbox.enqueue(
                 installation=installation,
                 key=f"request:{request.pk}:covered",
                 method="chat.postMessage",
-                args=messages.requester_told(request),
+                args=messages.requester_told(request, request.covered_by),
                 recipient=request.requested_by,
             )
         )

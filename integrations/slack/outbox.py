@@ -98,8 +98,8 @@ def deliver(*, call_id: int, now: datetime | None = None) -> str | None:
             log.warning("Slack call %s failed for good: %s", call.pk, failure)
             _finish(call, state=CallState.FAILED, error=failure.error)
         else:
-            wait = backoff(call.attempts, failure.retry_after)
-            _finish(call, state=CallState.PENDING, error=failure.error, at=now + wait)
+            delay = backoff(call.attempts, failure.retry_after)
+            _finish(call, state=CallState.PENDING, error=failure.error, at=now + delay)
     else:
         kept = {k: result[k] for k in KEPT if result.get(k)}
         _finish(call, state=CallState.SENT, result=kept, sent_at=timezone.now())
@@ -146,8 +146,8 @@ def _finish(
 def _perform(call: Call) -> dict[str, Any]:
     installation = call.installation
     args = dict(call.args)
-    if call.after_id is not None:
-        before = call.after
+    before = call.after
+    if before is not None:
         if before.state in (CallState.FAILED, CallState.SKIPPED):
             raise _Skip("The message it would change was never sent.")
         if before.state != CallState.SENT:
@@ -156,10 +156,11 @@ def _perform(call: Call) -> dict[str, Any]:
     if call.method == "response_url":
         client.post_response(call.url, args)
         return {}
-    if call.recipient_id is not None:
-        slack_id = linking.slack_id_for(installation=installation, user=call.recipient)
+    recipient = call.recipient
+    if recipient is not None:
+        slack_id = linking.slack_id_for(installation=installation, user=recipient)
         if not slack_id:
-            raise _Skip(f"No Slack account in this workspace uses {call.recipient.email}.")
+            raise _Skip(f"No Slack account in this workspace uses {recipient.email}.")
         args["channel"] = slack_id
     if call.method == "usergroups.users.update":
         return _sync_group(installation, args)

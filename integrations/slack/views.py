@@ -171,7 +171,7 @@ def oauth_callback(request: AuthedRequest) -> HttpResponse:
     return HttpResponseRedirect(back)
 
 
-def _installation(request: HttpRequest, slug: str) -> Installation:
+def _installation(request: AuthedRequest, slug: str) -> Installation:
     membership = manager_membership_or_403(request.user, slug)
     installation = Installation.objects.filter(team=membership.team).select_related("team").first()
     if installation is None:

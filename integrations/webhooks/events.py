@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -57,7 +58,7 @@ def emit(*, team_id: int, type: str, source_id: int | None, data: dict[str, Any]
     except IntegrityError:
         return None
     for delivery in deliveries:
-        transaction.on_commit(lambda pk=delivery.pk: tasks.enqueue(pk))
+        transaction.on_commit(partial(tasks.enqueue, delivery.pk))
     return event
 
 

@@ -51,7 +51,7 @@ def endpoint_add(request: AuthedRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return _back(slug)
     try:
         endpoint = services.add_endpoint(

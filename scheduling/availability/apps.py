@@ -17,8 +17,8 @@ class AvailabilityConfig(AppConfig):
             needs,
         )
 
-        for model in (models.AvailabilitySettings, models.AvailabilityDeadline):
-            stamps.watch(model, stamps.by_team)
+        for team_model in (models.AvailabilitySettings, models.AvailabilityDeadline):
+            stamps.watch(team_model, stamps.by_team)
         for model in (
             models.AvailabilityEntry,
             models.CalendarConnection,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any, cast
 
 from django import forms
 
@@ -80,12 +81,14 @@ class MarkDaysForm(_Form):
     def clean_seen(self) -> dict[date, str]:
         return parse_seen(self.cleaned_data.get("seen") or "")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         days = set(data.get("days") or [])
-        first, last = data.get("first"), data.get("last")
-        if first or last:
-            first, last = first or last, last or first
+        # One end given alone is a one-day range.
+        first = data.get("first") or data.get("last")
+        last = data.get("last") or data.get("first")
+        if first is not None and last is not None:
             if last < first:
                 self.add_error("last", "The last day must not be before the first.")
                 return data
@@ -159,7 +162,7 @@ class PickCalendarForm(_Form):
 
     def __init__(self, *args, calendars: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["calendar_url"].choices = calendars
+        cast(forms.ChoiceField, self.fields["calendar_url"]).choices = calendars
 
 
 class MonthForm(_Form):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -75,7 +76,7 @@ def ask_next(request: CoverRequest, *, count: int = 1, now: datetime | None = No
                 candidate=ask.candidate_id,
             )
             _on_commit(tasks.send_ask, ask.pk)
-            transaction.on_commit(lambda ask=ask: cover_asked.send(sender=Ask, ask=ask))
+            transaction.on_commit(partial(cover_asked.send, sender=Ask, ask=ask))
         if not asks and not request.asks.filter(state=AskState.ASKED).exists():
             escalate(request, why="nobody left to ask", now=now)
     return asks

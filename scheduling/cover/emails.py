@@ -127,6 +127,9 @@ def _distinct(users: Iterable[User | None]) -> list[User]:
 def send_covered(request: CoverRequest) -> int:
     """Tell the requester, the new holder, the partners and the managers who covers."""
     seat = request.covered_seat or request.seat
+    covered_by = request.covered_by
+    if covered_by is None:
+        return 0
     people = _distinct(
         [
             request.requested_by,
@@ -139,7 +142,7 @@ def send_covered(request: CoverRequest) -> int:
         _message(
             to=person,
             subject=f"Covered: {request.team.name} {request.seat.role} — "
-            f"{request.covered_by.name} takes over",
+            f"{covered_by.name} takes over",
             template="covered.txt",
             context={
                 "request": request,

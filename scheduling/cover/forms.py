@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
 from django import forms
 
@@ -38,8 +39,9 @@ class CantMakeItForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.seat = seat
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("part") != "part":
             data["starts_at"] = data["ends_at"] = None
             return data
@@ -92,12 +94,10 @@ class SwapForm(forms.Form):
 
     def __init__(self, *args, seats: list[Seat], tz, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_seat"].choices = [
-            (
-                s.pk,
-                f"{s.shift.starts_at.astimezone(tz):%a %-d %b %H:%M} · {s.role} · {s.holder.name}",
-            )
+        cast(forms.TypedChoiceField, self.fields["to_seat"]).choices = [
+            (s.pk, f"{s.shift.starts_at.astimezone(tz):%a %-d %b %H:%M} · {s.role} · {h.name}")
             for s in seats
+            if (h := s.holder) is not None
         ]
 
 
@@ -125,8 +125,9 @@ class CoverSettingsForm(forms.ModelForm):
             raise forms.ValidationError("Between 1 and 20 people.")
         return value
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         for name in ("escalate_hours_before", "urgent_within_hours"):
             if name in data and not 0 <= data[name] <= 24 * 14:
                 self.add_error(name, "Between 0 and 336 hours.")

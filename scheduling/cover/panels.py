@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
 from accounts.dashboard import Panel
 from accounts.fragments import earliest
+from accounts.models import Membership
+from accounts.requests import AuthedRequest
 from scheduling.cover.ask_links import ask_url
 from scheduling.cover.models import Ask, CoverRequest
 
 
-def asked_panel(request: HttpRequest, memberships: list) -> Panel | None:
+def asked_panel(request: AuthedRequest, memberships: list[Membership]) -> Panel | None:
     """List questions waiting for my answer, open shifts I could take and my own requests."""
     if not memberships:
         return None

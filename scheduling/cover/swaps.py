@@ -106,10 +106,11 @@ def offer_swap(*, from_seat: Seat, to_seat: Seat, by: User, note: str = "") -> S
     now = timezone.now()
     if from_seat.holder_id != by.pk:
         raise CoverError("You can only offer a seat you hold.")
+    colleague = to_seat.holder
     if (
         to_seat.shift.team_id != from_seat.shift.team_id
-        or to_seat.holder_id is None
-        or to_seat.holder_id == by.pk
+        or colleague is None
+        or colleague.pk == by.pk
     ):
         raise CoverError("Pick a colleague's seat in the same team.")
     if min(from_seat.shift.starts_at, to_seat.shift.starts_at) <= now:
@@ -122,13 +123,13 @@ def offer_swap(*, from_seat: Seat, to_seat: Seat, by: User, note: str = "") -> S
             from_seat=from_seat,
             to_seat=to_seat,
             offered_by=by,
-            offered_to=to_seat.holder,
+            offered_to=colleague,
             note=note[:300],
         )
         tz = team.tz
         audit.record(
             action="cover.swap_offered",
-            summary=f"{by.name} offered {describe_seat(from_seat, tz)} to {to_seat.holder.name} "
+            summary=f"{by.name} offered {describe_seat(from_seat, tz)} to {colleague.name} "
             f"in exchange for {describe_seat(to_seat, tz)}",
             actor=by,
             team=team,

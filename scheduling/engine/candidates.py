@@ -138,8 +138,8 @@ class Ranker:
     def _pairing(self, s: int, p: int) -> list[str]:
         """Return a reason about experience pairing within the seat's window."""
         index = self.problem.index
-        mates = [self.holder.get(t) for t in index.windows[index.window_of[s]] if t != s]
-        mates = [m for m in mates if m is not None and m != p]
+        held = [self.holder.get(t) for t in index.windows[index.window_of[s]] if t != s]
+        mates = [m for m in held if m is not None and m != p]
         if index.experienced[p]:
             return ["experienced, on a primary seat"] if index.primary[s] else []
         if any(index.experienced[m] for m in mates):

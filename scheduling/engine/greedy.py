@@ -76,9 +76,9 @@ def greedy_assign(
         roster.take(problem.slot_by_id[slot_id].index, people[person_id].index)
     if seed:
         for s in roster.index.order:
-            person_id = seed.get(problem.slots[s].id)
-            if person_id is not None and person_id in people:
-                p = people[person_id].index
+            seeded = seed.get(problem.slots[s].id)
+            if seeded is not None and seeded in people:
+                p = people[seeded].index
                 if roster.legal(s, p):
                     roster.take(s, p)
     for s in roster.index.order:
@@ -89,9 +89,7 @@ def greedy_assign(
             best = min(choices, key=lambda p: (roster.units[p], roster.last_end[p], p))
             roster.take(s, best)
     return {
-        slot.id: None
-        if roster.holder[slot.index] is None
-        else problem.people[roster.holder[slot.index]].id
+        slot.id: None if (held := roster.holder[slot.index]) is None else problem.people[held].id
         for slot in problem.slots
     }
 

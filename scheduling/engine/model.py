@@ -23,6 +23,8 @@ from .problem import Problem
 from .rules import coverage
 
 Holders = list[int | None]
+# What the model's sums come to: an expression, or 0 when nothing was summed.
+Expr = cp_model.LinearExpr | int
 # Past this many profile booleans the model falls back to chords on the plain load.
 _MAX_PROFILES = 40_000
 _MAX_SQUARE_LINES = 200
@@ -33,7 +35,7 @@ class Objective:
     """One stage: what to optimise, how to score a plain assignment, and aux-variable hints."""
 
     name: str
-    expr: cp_model.LinearExprT
+    expr: Expr
     maximize: bool
     value_of: Callable[[Holders], int]
     bound: int | None = None
@@ -272,7 +274,7 @@ class RotaModel:
             bound=len(pairs),
         )
 
-    def squares(self, model: cp_model.CpModel) -> cp_model.LinearExprT:
+    def squares(self, model: cp_model.CpModel) -> Expr:
         """Return the sum of squared loads over profiles, in model (self.model or a clone)."""
         if self.profiles is None:
             # A linear stand-in: the objective only needs to exist to bring in the LP workers.
@@ -285,7 +287,7 @@ class RotaModel:
 
     def spread(self, ceiling: int) -> Objective:
         """Minimise the sum of squared loads, every load being at most ceiling units."""
-        terms: list[cp_model.LinearExprT] = []
+        terms: list[Expr] = []
         if self.profiles is not None:
             terms = [self.squares(self.model)]
         else:
@@ -334,7 +336,7 @@ class RotaModel:
     def experience(self) -> Objective | None:
         """Reward experienced primaries; penalise newcomers with no experienced partner."""
         index, x = self.index, self.x
-        terms: list[cp_model.LinearExprT] = [
+        terms: list[Expr] = [
             x[s, p]
             for s in range(len(self.problem.slots))
             if index.primary[s]
@@ -359,8 +361,9 @@ class RotaModel:
             return None
 
         def alone_value(h: Holders, s: int, others: list[int]) -> int:
-            novice = h[s] is not None and not index.experienced[h[s]]
-            partner = any(h[t] is not None and index.experienced[h[t]] for t in others)
+            held = h[s]
+            novice = held is not None and not index.experienced[held]
+            partner = any((m := h[t]) is not None and index.experienced[m] for t in others)
             return int(novice and not partner)
 
         def value_of(h: Holders) -> int:

@@ -110,8 +110,8 @@ def build_index(problem: Problem) -> Index:
         for s in slots:
             eligible_people[s].append(p)
     by_window: dict[Interval, list[int]] = {}
-    for s in problem.slots:
-        by_window.setdefault(s.window, []).append(s.index)
+    for slot in problem.slots:
+        by_window.setdefault(slot.window, []).append(slot.index)
     windows = tuple(tuple(v) for _, v in sorted(by_window.items()))
     window_of = [0] * len(problem.slots)
     for w, members in enumerate(windows):

@@ -94,7 +94,7 @@ class _Run:
         positive: bool = False,
         stop: _StopAt | None = None,
         workers: int | None = None,
-    ) -> tuple[int, Holders | None, float]:
+    ) -> tuple[cp_model.CpSolverStatus, Holders | None, float]:
         """Solve model with a share of the remaining time; return status, holders and bound.
 
         With positive, stop as soon as the objective is proven above zero (all a refutation
@@ -106,7 +106,12 @@ class _Run:
         solver.parameters.linearization_level = _LINEARIZATION
         solver.parameters.max_time_in_seconds = max(self.remaining() * share, 0.001)
         if positive:
-            solver.best_bound_callback = lambda bound: bound > 0 and solver.stop_search()
+
+            def stop_when_positive(bound: float) -> None:
+                if bound > 0:
+                    solver.stop_search()
+
+            solver.best_bound_callback = stop_when_positive
         result = solver.solve(model, stop)
         self.work += solver.deterministic_time
         if result not in _SOLVED:
@@ -297,7 +302,7 @@ def _holders(problem: Problem, assignments: dict[str, str | None]) -> Holders:
     """Return seat index -> person index for plain id assignments."""
     people = problem.person_by_id
     return [
-        None if assignments[s.id] is None else people[assignments[s.id]].index
+        None if (person_id := assignments[s.id]) is None else people[person_id].index
         for s in problem.slots
     ]
 
@@ -320,10 +325,12 @@ def solve(
         run.best = swap_wishes(problem, run.best, rota.wish_gain)
     if wishes is not None and experience is not None:
         run.stage(lexicographic(wishes, experience), 1.0)
-    elif wishes is not None or experience is not None:
-        run.stage(wishes or experience, 1.0)  # type: ignore[arg-type]
+    elif wishes is not None:
+        run.stage(wishes, 1.0)
+    elif experience is not None:
+        run.stage(experience, 1.0)
     assignments = {
-        slot.id: None if run.best[slot.index] is None else problem.people[run.best[slot.index]].id
+        slot.id: None if (held := run.best[slot.index]) is None else problem.people[held].id
         for slot in problem.slots
     }
     solution = Solution(

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.dashboard import Panel
 from accounts.fragments import earliest, next_midnight
+from accounts.models import Membership
+from accounts.requests import AuthedRequest
 from scheduling.oncall.lookup import published_seats
 from scheduling.oncall.presenters import days_until
 
 
-def oncall_panel(request: HttpRequest, memberships: list) -> Panel | None:
+def oncall_panel(request: AuthedRequest, memberships: list[Membership]) -> Panel | None:
     """Tell the person whether they are on call now, as what and with whom, or when next."""
     if not memberships:
         return None

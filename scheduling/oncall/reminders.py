@@ -198,19 +198,21 @@ def send_handover_missing(now: datetime | None = None) -> int:
             ):
                 incoming[shift.pk].add(seat.holder_id)
     wanted = ReminderPreferences.wants(
-        {s.holder_id for v in outgoing.values() for s in v}, "handover_missing"
+        {s.holder_id for v in outgoing.values() for s in v if s.holder_id is not None},
+        "handover_missing",
     )
     sent = 0
     for shift in ending:
         if not incoming[shift.pk]:
             continue  # nobody takes over from this shift, so there is nobody to brief
         for seat in outgoing[shift.pk]:
-            if seat.holder_id not in wanted or seat.holder_id in incoming[shift.pk]:
+            holder = seat.holder
+            if holder is None or holder.pk not in wanted or holder.pk in incoming[shift.pk]:
                 continue
             sent += _deliver(
                 kind=ReminderKind.HANDOVER_MISSING,
                 key=f"shift:{shift.pk}",
-                user=seat.holder,
+                user=holder,
                 subject=f"Write your handover note: {shift.team.name} hands over within the hour",
                 template="oncall/email/handover_missing.txt",
                 context={"shift": shift, "seat": seat, "link": _link("oncall:handover", shift.pk)},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 from decimal import Decimal
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -12,7 +13,18 @@ from django.db import models
 from accounts.models import Team
 from scheduling.rotas.models import ROLE_CHOICES
 
-MULTIPLIER = {"max_digits": 4, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
+
+class _DecimalOptions(TypedDict):
+    max_digits: int
+    decimal_places: int
+    validators: list[MinValueValidator]
+
+
+MULTIPLIER: _DecimalOptions = {
+    "max_digits": 4,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(Decimal(0))],
+}
 
 
 class PayPolicyQuerySet(models.QuerySet):

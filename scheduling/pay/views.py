@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -11,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import manager_membership_or_403
+from accounts.models import Team
 from accounts.requests import AuthedRequest
 from scheduling.pay import services
 from scheduling.pay.errors import PayError
@@ -19,7 +22,7 @@ from scheduling.pay.models import PayPolicy
 from scheduling.rotas import health
 
 
-def _month(request: AuthedRequest, team) -> object:
+def _month(request: AuthedRequest, team: Team) -> date:
     today = timezone.localtime(timezone.now(), team.tz).date()
     default = services.previous_month(services.month_start(today))
     return MonthForm(request.GET or request.POST).month_or(default)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import NotRequired, TypedDict
 
 from django.utils import timezone
 
@@ -15,7 +17,26 @@ from scheduling.requirements.state import team_today
 # everyone else, managers included, has the "default" state. Two people per team lack a
 # requirement with a request pending; everyone else holds every role through next month, so
 # the demo's next month fills.
-REQUIREMENTS = {
+
+
+class RequirementSpec(TypedDict):
+    """One demo requirement: Requirement fields, then who is in which state."""
+
+    title: str
+    kind: str
+    applies_to: str
+    validity_days: NotRequired[int | None]
+    version: NotRequired[int]
+    approver: NotRequired[str]
+    description: NotRequired[str]
+    instructions: NotRequired[str]
+    link: NotRequired[str]
+    check_key: NotRequired[str]
+    default: NotRequired[str]
+    people: NotRequired[dict[str, str]]
+
+
+REQUIREMENTS: dict[str, list[RequirementSpec]] = {
     "payments": [
         {
             "title": "Read the incident runbook",
@@ -119,7 +140,7 @@ REQUIREMENTS = {
 FIELDS = ("kind", "applies_to", "validity_days", "description", "instructions", "link", "check_key")
 
 
-def seed(log) -> None:
+def seed(log: Callable[[str], None]) -> None:
     """Create the demo requirements and completions once per team."""
     created = 0
     for slug, definitions in REQUIREMENTS.items():

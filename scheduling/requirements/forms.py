@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 
 from accounts.models import Team, User
@@ -12,12 +14,19 @@ from scheduling.requirements.state import ROLES, STATE_LABELS, State
 from scheduling.requirements.uploads import validate_evidence
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of team members, shown by name."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.name
+
+
 class RequirementForm(forms.ModelForm):
     check_key = forms.ChoiceField(label="Automatic check", required=False)
     count = bounds.IntegerField(
         label="N (for checks that count something)", required=False, min_value=1, max_value=100
     )
-    approver = forms.ModelChoiceField(
+    approver = PersonChoiceField(
         queryset=User.objects.none(),
         required=False,
         help_text="A team member who may approve requests, besides the managers (approval kind).",
@@ -44,20 +53,19 @@ class RequirementForm(forms.ModelForm):
     def __init__(self, *args, team: Team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.team = team
-        self.fields["approver"].queryset = User.objects.filter(memberships__team=team).order_by(
-            "display_name"
-        )
-        self.fields["approver"].label_from_instance = lambda user: user.name
+        approver = cast(forms.ModelChoiceField, self.fields["approver"])
+        approver.queryset = User.objects.filter(memberships__team=team).order_by("display_name")
         choices = [("", "—")] + [(check.key, check.label) for check in registered_checks()]
         current = self.instance.check_key if self.instance.pk else ""
         if current and get_check(current) is None:
             # Keep the saved choice visible even when the app providing it is gone.
             choices.append((current, f"{current} (not available)"))
-        self.fields["check_key"].choices = choices
+        cast(forms.ChoiceField, self.fields["check_key"]).choices = choices
         self.fields["count"].initial = (self.instance.params or {}).get("count")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         key = data.get("check_key") or ""
         if kind == Kind.AUTOMATIC:
@@ -100,8 +108,9 @@ class EvidenceForm(forms.Form):
             validate_evidence(upload)
         return upload
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and not data.get("file") and not data.get("link"):
             raise forms.ValidationError("Upload a file or give a link.")
         return data
@@ -115,8 +124,9 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
     comment = forms.CharField(required=False, max_length=1000)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") == "reject" and not data.get("comment", "").strip():
             self.add_error("comment", "Say why, so they know what to do next.")
         return data
@@ -133,9 +143,8 @@ class MatrixFilterForm(forms.Form):
 
     def __init__(self, *args, requirements: list[Requirement], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["requirement"].choices = [("", "All requirements")] + [
-            (r.pk, r.title) for r in requirements
-        ]
+        requirement = cast(forms.TypedChoiceField, self.fields["requirement"])
+        requirement.choices = [("", "All requirements")] + [(r.pk, r.title) for r in requirements]
 
 
 __all__ = [

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
 from accounts.dashboard import Panel
 from accounts.fragments import earliest, next_midnight
+from accounts.models import Membership
+from accounts.requests import AuthedRequest
 from scheduling.requirements.forms import EvidenceForm
 from scheduling.requirements.presenters import approval_queue, person_status
 
 
-def ready_panel(request: HttpRequest, memberships: list) -> Panel | None:
+def ready_panel(request: AuthedRequest, memberships: list[Membership]) -> Panel | None:
     """List, per team, the requirements with their state and the way to meet each."""
     if not memberships:
         return None

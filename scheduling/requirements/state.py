@@ -125,7 +125,9 @@ def cell_for(
         return Cell(requirement, State.PENDING, pending=pending)
     lapsed = [c for c in current if c.valid_until is not None and c.valid_until <= on]
     if lapsed:
-        return Cell(requirement, State.EXPIRED, completion=max(lapsed, key=lambda c: c.valid_until))
+        return Cell(
+            requirement, State.EXPIRED, completion=max(lapsed, key=lambda c: c.valid_until or on)
+        )
     latest = completions[0] if completions else None
     return Cell(
         requirement,

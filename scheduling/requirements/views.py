@@ -80,7 +80,7 @@ def team(request: AuthedRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def requirement_form(
-    request: HttpRequest, slug: str, requirement_id: int | None = None
+    request: AuthedRequest, slug: str, requirement_id: int | None = None
 ) -> HttpResponse:
     """Create or edit a requirement."""
     membership = manager_membership_or_403(request.user, slug)
@@ -209,10 +209,14 @@ def remind(request: AuthedRequest, slug: str, requirement_id: int, user_id: int)
     """Email a member a reminder to meet or renew the requirement (managers only)."""
     membership = manager_membership_or_403(request.user, slug)
     requirement = requirement_or_404(membership.team, requirement_id)
-    member = Membership.objects.select_related("user").filter(team=membership.team, user_id=user_id)
-    if not member.exists():
+    member = (
+        Membership.objects.select_related("user")
+        .filter(team=membership.team, user_id=user_id)
+        .first()
+    )
+    if member is None:
         raise Http404("No such member.")
-    person = member.first().user
+    person = member.user
     reminders.remind(requirement=requirement, user=person, by=request.user)
     messages.success(request, f"Reminded {person.name} about {requirement.title}.")
     return _back(request, slug)
@@ -257,9 +261,10 @@ def evidence_file(request: AuthedRequest, slug: str, completion_id: int) -> File
     """Send an uploaded file to its owner or a manager of the team; 404 for anyone else."""
     membership = membership_or_404(request.user, slug)
     completion = evidence_or_404(membership, completion_id)
-    name = completion.evidence_name or completion.evidence_file.name.rsplit("/", 1)[-1]
+    stored = completion.evidence_file.name or ""
+    name = completion.evidence_name or stored.rsplit("/", 1)[-1]
     # The stored name's suffix was checked against the content at upload; the given name was not.
-    extension = PurePath(completion.evidence_file.name).suffix.lower()
+    extension = PurePath(stored).suffix.lower()
     response = FileResponse(
         completion.evidence_file.open("rb"),
         # Images open in the browser; PDFs (which may carry scripts) are downloaded.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time, timedelta
+from typing import TypedDict
 
 from django.utils import timezone
 
@@ -23,7 +25,19 @@ from scheduling.rotas.models import (
 
 HISTORY_MONTHS = 6
 
-TEMPLATES = {
+
+class TemplateSpec(TypedDict):
+    """One demo team's rotation template; patterns are (label, zone, start, end)."""
+
+    name: str
+    kind: str
+    handoff_time: time
+    roles: list[str]
+    patterns: list[tuple[str, str, time, time]]
+    country: str
+
+
+TEMPLATES: dict[str, TemplateSpec] = {
     "payments": {
         "name": "Daily 09:00 handoff",
         "kind": "daily",
@@ -67,7 +81,8 @@ def _fill(period: RotaPeriod, *, history: bool) -> None:
         offered = sorted({s["role"] for s in data["slots"]})
         rest = pp.rest
         for person in data["people"]:
-            elsewhere = pp.commitments.get(problem_builder.user_id_of(person["id"]), [])
+            user_id = problem_builder.user_id_of(person["id"])
+            elsewhere = pp.commitments.get(user_id, []) if user_id is not None else []
             windows = [c.stretched(rest) for c in elsewhere]
             person.update(
                 roles=offered,
@@ -111,7 +126,7 @@ def _publish_quietly(period: RotaPeriod, by: User) -> None:
     )
 
 
-def _template(team: Team, spec: dict) -> RotationTemplate:
+def _template(team: Team, spec: TemplateSpec) -> RotationTemplate:
     template = RotationTemplate.objects.filter(team=team, name=spec["name"]).first()
     if template is not None:
         return template
@@ -136,7 +151,7 @@ def _template(team: Team, spec: dict) -> RotationTemplate:
     return template
 
 
-def seed(log) -> None:
+def seed(log: Callable[[str], None]) -> None:
     """Create templates and periods for the demo teams (idempotent: existing months are kept)."""
     for slug, spec in TEMPLATES.items():
         team = Team.objects.filter(slug=slug).first()
@@ -147,9 +162,12 @@ def seed(log) -> None:
             settings.holiday_country = spec["country"]
             settings.save(update_fields=["holiday_country"])
         template = _template(team, spec)
-        manager = (
-            Membership.objects.filter(team=team, role="manager").select_related("user").first().user
+        membership = (
+            Membership.objects.filter(team=team, role="manager").select_related("user").first()
         )
+        if membership is None:
+            continue
+        manager = membership.user
         today = timezone.localdate(timezone=team.tz)
         created = 0
         for offset in range(-HISTORY_MONTHS, 2):

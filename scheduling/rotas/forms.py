@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
 from django import forms
 
@@ -21,10 +22,12 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args, team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = RotationTemplate.objects.filter(team=team, active=True)
+        template = cast(forms.ModelChoiceField, self.fields["template"])
+        template.queryset = RotationTemplate.objects.filter(team=team, active=True)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         first: date | None = data.get("starts_on")
         last: date | None = data.get("ends_on")
         if first and last and last < first:

@@ -218,9 +218,9 @@ def _sites(people: dict[int, tuple[str, zoneinfo.ZoneInfo]], sites: dict[str, st
     counts = dict.fromkeys(sites, 0)
     zones = {zone: label for label, zone in sites.items()}
     for _, tz in people.values():
-        label = zones.get(str(tz))
-        if label is not None:
-            counts[label] += 1
+        site = zones.get(str(tz))
+        if site is not None:
+            counts[site] += 1
     return [Site(label, n, PER_SITE_MINIMUM) for label, n in counts.items()]
 
 

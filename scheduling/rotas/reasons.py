@@ -148,7 +148,11 @@ class Explainer:
                 "Review the pending approval",
                 reverse("requirements:team", args=[slug]) + "#approval-queue",
             )
-        if cell.state == State.EXPIRED and cell.completion is not None:
+        if (
+            cell.state == State.EXPIRED
+            and cell.completion is not None
+            and cell.completion.valid_until is not None
+        ):
             until = cell.completion.valid_until - timedelta(days=1)
             return Reason(
                 "expired",
@@ -239,7 +243,9 @@ class Explainer:
         if person is None or problem.is_experienced(person):
             return None
         mates = [self.draft.get(str(s.pk)) for s in self.by_shift[seat.shift_id] if s.pk != seat.pk]
-        if all(mates) and not any(problem.is_experienced(problem.person_by_id[m]) for m in mates):
+        if all(mates) and not any(
+            problem.is_experienced(problem.person_by_id[m]) for m in mates if m
+        ):
             threshold = problem.rules.experienced_threshold
             return Reason(
                 "experience",

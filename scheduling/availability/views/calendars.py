@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,7 +16,7 @@ from scheduling.availability.models import CalendarConnection
 
 
 def _page(
-    request: HttpRequest, *, ics_form=None, caldav_form=None, status: int = 200
+    request: AuthedRequest, *, ics_form=None, caldav_form=None, status: int = 200
 ) -> HttpResponse:
     context = {
         "connections": list(CalendarConnection.objects.filter(user=request.user)),

@@ -17,6 +17,7 @@ from rota import bounds
 from scheduling.availability import hooks, services
 from scheduling.availability.access import own_block_or_404, own_time_range_or_404
 from scheduling.availability.forms import (
+    MARK_CHOICES,
     MarkDaysForm,
     MonthForm,
     TimeRangeForm,
@@ -28,7 +29,7 @@ from scheduling.availability.models import CalendarConnection, Kind
 MONTHS_SHOWN = 3
 
 
-def _start_month(request: HttpRequest) -> date:
+def _start_month(request: AuthedRequest) -> date:
     """Return the first month to show: ?start=YYYY-MM, else this month in the person's zone."""
     this_month = services.first_of_month(services.today_for(request.user))
     try:
@@ -45,7 +46,7 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _grid_context(request: HttpRequest, start: date, form: MarkDaysForm | None = None) -> dict:
+def _grid_context(request: AuthedRequest, start: date, form: MarkDaysForm | None = None) -> dict:
     grid = month_grid(user=request.user, start=start, count=MONTHS_SHOWN)
     return {
         "grid": grid,
@@ -97,7 +98,7 @@ def month(request: AuthedRequest) -> HttpResponse:
     return render(request, "availability/month.html", context)
 
 
-def _marks_payload(request: HttpRequest, start: date) -> dict:
+def _marks_payload(request: AuthedRequest, start: date) -> dict:
     grid = month_grid(user=request.user, start=start, count=MONTHS_SHOWN)
     return {
         "marks": {day.isoformat(): kind for day, kind in grid.marks.items()},
@@ -112,7 +113,7 @@ def mark(request: AuthedRequest) -> HttpResponse:
     start = _start_month(request)
     form = MarkDaysForm(request.POST)
     if not form.is_valid():
-        message = " ".join(error for errors in form.errors.values() for error in errors)
+        message = " ".join(str(error) for errors in form.errors.values() for error in errors)
         if _wants_json(request):
             return JsonResponse(
                 {"ok": False, "message": message, **_marks_payload(request, start)}, status=400
@@ -148,7 +149,7 @@ def mark(request: AuthedRequest) -> HttpResponse:
             )
         messages.error(request, str(error))
         return redirect(_month_url(start))
-    label = dict(form.fields["kind"].choices)[form.cleaned_data["kind"]].lower()
+    label = dict(MARK_CHOICES)[form.cleaned_data["kind"]].lower()
     message = f"Saved: {count} day{'s' if count != 1 else ''} {label}."
     days = form.cleaned_data["all_days"] if form.cleaned_data["mark"] == "unavailable" else []
     if _wants_json(request):

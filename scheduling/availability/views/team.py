@@ -28,11 +28,12 @@ STATE_LABELS = {
 }
 
 
-def _month(request: HttpRequest, default: date | None) -> date | None:
+def _month(request: HttpRequest) -> date | None:
+    """Return the first day of ?month=YYYY-MM, or None."""
     try:
         return bounds.parse_month(request.GET.get("month", ""))
     except ValueError:
-        return default
+        return None
 
 
 @login_required
@@ -42,7 +43,7 @@ def team(request: AuthedRequest, slug: str) -> HttpResponse:
     membership = manager_membership_or_403(request.user, slug)
     team = membership.team
     this_month = services.first_of_month(services.today_for(request.user))
-    month = _month(request, services.add_months(this_month, 1))
+    month = _month(request) or services.add_months(this_month, 1)
     last = services.add_months(month, 1) - timedelta(days=1)
     days = [month + timedelta(days=n) for n in range(last.day)]
     states = services.day_states_for_team(team=team, first=month, last=last)
@@ -108,7 +109,7 @@ def team_settings(request: AuthedRequest, slug: str) -> HttpResponse:
         messages.success(request, "Availability settings saved.")
     else:
         messages.error(request, "Pick what an unmarked day means.")
-    return redirect(_team_url(slug, _month(request, None)))
+    return redirect(_team_url(slug, _month(request)))
 
 
 @login_required
@@ -120,7 +121,8 @@ def set_deadline(request: AuthedRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+            text = " ".join(str(error) for error in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
         return redirect(_team_url(slug))
     month = form.cleaned_data["month"]
     try:

@@ -34,14 +34,15 @@ def cant_make_it(request: AuthedRequest, slug: str, seat_id: int) -> HttpRespons
     on_behalf = seat.holder_id != request.user.pk
     if on_behalf and not membership.is_manager:
         raise PermissionDenied("Only the holder or a manager can ask for cover for this seat.")
-    if seat.holder_id is None:
+    holder = seat.holder
+    if holder is None:
         raise Http404("Nobody holds this seat.")
     form = CantMakeItForm(request.POST or None, seat=seat)
     if request.method == "POST" and form.is_valid():
         try:
             cover = services.open_request(
                 seat=seat,
-                user=seat.holder,
+                user=holder,
                 reason=form.cleaned_data["reason"],
                 starts_at=form.cleaned_data["starts_at"],
                 ends_at=form.cleaned_data["ends_at"],

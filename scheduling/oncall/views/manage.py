@@ -120,7 +120,10 @@ def report_csv(request: AuthedRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse(
             "Invalid range: "
-            + " ".join(form.non_field_errors() or ["use start and end as YYYY-MM-DD"]),
+            + " ".join(
+                str(error)
+                for error in form.non_field_errors() or ["use start and end as YYYY-MM-DD"]
+            ),
             status=400,
             content_type="text/plain; charset=utf-8",
         )

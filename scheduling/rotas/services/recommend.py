@@ -150,7 +150,8 @@ def _drop_new_clashes(period: RotaPeriod, seats: list[Seat], rest: timedelta) ->
         user_ids=held, start=start, end=end, exclude_period_id=period.pk
     )
     for seat in seats:
-        mine = elsewhere.get(seat.proposed_holder_id)
+        holder_id = seat.proposed_holder_id
+        mine = elsewhere.get(holder_id) if holder_id is not None else None
         if mine and commitments.clashing(mine, seat.shift.starts_at, seat.shift.ends_at, rest):
             seat.proposed_holder_id = None
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.access import team_member_or_404
 from accounts.models import Membership
 from accounts.requests import AuthedRequest
 from scheduling.rotas import calendar, services
@@ -59,7 +58,7 @@ def assign(request: AuthedRequest, slug: str, pk: int, seat_id: int) -> HttpResp
         .first()
     )
     if user_membership is None:
-        team_member_or_404(membership.team, -1)
+        raise Http404("No such member.")
     person = user_membership.user
     try:
         services.assign_seat(
