@@ -4,15 +4,12 @@ or a duplicate task message sends nothing more."""
 
 from __future__ import annotations
 
-import http.client
 import json
-import threading
 import time
 import zoneinfo
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import icalendar
 import pytest
@@ -26,6 +23,7 @@ from scheduling.rotas.services.publishing import publish
 from tests.calendars.conftest import daily_shifts
 from tests.calendars.factories import PeriodFactory, SeatFactory
 from tests.factories import MembershipFactory, TeamFactory
+from tests.faults.helpers import HookedProxy
 from tests.journeys.conftest import caldav_events
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -40,50 +38,10 @@ def celery_worker_env(smtp_sink) -> dict[str, str]:
     return {"EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink[1]}"}
 
 
-class CountingProxy:
-    """Forward HTTP to Radicale, counting each PUT and DELETE by path."""
-
-    def __init__(self, upstream_port: int) -> None:
-        self.writes: Counter[tuple[str, str]] = Counter()
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _forward(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if self.command in ("PUT", "DELETE"):
-                    proxy.writes[(self.command, self.path)] += 1
-                upstream = http.client.HTTPConnection("127.0.0.1", upstream_port, timeout=30)
-                headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
-                upstream.request(self.command, self.path, body=body, headers=headers)
-                response = upstream.getresponse()
-                data = response.read()
-                self.send_response(response.status, response.reason)
-                for name, value in response.getheaders():
-                    if name.lower() not in ("transfer-encoding", "content-length", "connection"):
-                        self.send_header(name, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-                upstream.close()
-
-            do_GET = do_PUT = do_DELETE = do_PROPFIND = do_REPORT = _forward  # noqa: N815
-            do_MKCALENDAR = do_OPTIONS = do_PROPPATCH = do_HEAD = _forward  # noqa: N815
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-
-
 @pytest.fixture
-def proxy(radicale) -> Iterator[CountingProxy]:
-    server = CountingProxy(radicale.port)
+def proxy(radicale) -> Iterator[HookedProxy]:
+    # Counts every write; this module never holds or drops one.
+    server = HookedProxy(radicale.port)
     try:
         yield server
     finally:
