@@ -69,3 +69,24 @@ def wait_for(what: str, check: Callable[[], bool], timeout: float = 60) -> float
             return time.monotonic() - start
         time.sleep(0.3)
     pytest.fail(f"timed out waiting for {what}")
+
+
+def pushing_team(proxy: HookedProxy, radicale) -> tuple:
+    """Return (team, manager, people): alice and bob push to Radicale through the proxy."""
+    from calendars import services as calendars
+    from calendars.models import CalendarPreferences
+    from tests.factories import MembershipFactory, TeamFactory
+
+    team = TeamFactory(timezone="Europe/London")
+    manager = MembershipFactory(team=team, role="manager").user
+    people = {"alice": MembershipFactory(team=team).user, "bob": MembershipFactory(team=team).user}
+    for account, user in people.items():
+        CalendarPreferences.objects.create(user=user, email_invites=True)
+        calendars.connect_push(
+            user=user,
+            server_url=proxy.url,
+            username=account,
+            password=radicale.users[account],
+            calendar_name="On call",
+        )
+    return team, manager, people

@@ -13,10 +13,8 @@ import psycopg
 import pytest
 from django.db import connection
 
-from calendars import services as calendars
 from calendars.models import (
     CalendarEntry,
-    CalendarPreferences,
     Delivery,
     ProcessedChange,
     PushTarget,
@@ -26,8 +24,7 @@ from scheduling.rotas.models import SeatChange
 from scheduling.rotas.services.publishing import publish
 from tests.calendars.conftest import daily_shifts
 from tests.calendars.factories import PeriodFactory, SeatFactory
-from tests.factories import MembershipFactory, TeamFactory
-from tests.faults.helpers import HookedProxy, wait_for
+from tests.faults.helpers import HookedProxy, pushing_team, wait_for
 from tests.rota.test_worker_faults import invitations
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -57,18 +54,7 @@ def proxy(radicale) -> Iterator[HookedProxy]:
 
 
 def _rota(proxy, radicale):
-    team = TeamFactory(timezone="Europe/London")
-    manager = MembershipFactory(team=team, role="manager").user
-    people = {"alice": MembershipFactory(team=team).user, "bob": MembershipFactory(team=team).user}
-    for account, user in people.items():
-        CalendarPreferences.objects.create(user=user, email_invites=True)
-        calendars.connect_push(
-            user=user,
-            server_url=proxy.url,
-            username=account,
-            password=radicale.users[account],
-            calendar_name="On call",
-        )
+    team, manager, people = pushing_team(proxy, radicale)
     period = PeriodFactory(team=team)
     for shift in daily_shifts(team, period, FIRST, DAYS):
         SeatFactory(shift=shift, role="primary", proposed_holder=people["alice"])

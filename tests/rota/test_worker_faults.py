@@ -15,15 +15,13 @@ import icalendar
 import pytest
 import redis
 
-from calendars import services as calendars
 from calendars import tasks
-from calendars.models import CalendarEntry, CalendarPreferences, Delivery, ProcessedChange
+from calendars.models import CalendarEntry, Delivery, ProcessedChange
 from scheduling.rotas.models import SeatChange
 from scheduling.rotas.services.publishing import publish
 from tests.calendars.conftest import daily_shifts
 from tests.calendars.factories import PeriodFactory, SeatFactory
-from tests.factories import MembershipFactory, TeamFactory
-from tests.faults.helpers import HookedProxy
+from tests.faults.helpers import HookedProxy, pushing_team
 from tests.journeys.conftest import caldav_events
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -74,18 +72,7 @@ def test_a_publish_queued_while_the_worker_is_down_is_delivered_exactly_once(
     celery_worker, restart_celery_worker, radicale, proxy, smtp_sink, redis_url
 ):
     sink, _port = smtp_sink
-    team = TeamFactory(timezone="Europe/London")
-    manager = MembershipFactory(team=team, role="manager").user
-    people = {"alice": MembershipFactory(team=team).user, "bob": MembershipFactory(team=team).user}
-    for account, user in people.items():
-        CalendarPreferences.objects.create(user=user, email_invites=True)
-        calendars.connect_push(
-            user=user,
-            server_url=proxy.url,
-            username=account,
-            password=radicale.users[account],
-            calendar_name="On call",
-        )
+    team, manager, people = pushing_team(proxy, radicale)
     period = PeriodFactory(team=team)
     shifts = daily_shifts(team, period, FIRST, DAYS)
     saturday = shifts[1]
