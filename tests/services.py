@@ -71,6 +71,20 @@ def database_url_for(settings_dict: dict) -> str:
     return f"sqlite:///{settings_dict['NAME']}"
 
 
+def end_process(process: subprocess.Popen, *, grace: float = 10) -> None:
+    """Ask a server process to stop; kill it if it is still busy after ``grace`` seconds."""
+    # Radicale finishes its open requests first (a refused login waits out its auth delay):
+    # under load that can outlast any grace, and a test's teardown must not fail for it.
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=30)
+
+
 @dataclass
 class Radicale:
     """A Radicale CalDAV server in a subprocess, with htpasswd users."""
@@ -121,8 +135,7 @@ class Radicale:
     def stop(self) -> None:
         """Stop the server (to test what happens while it is down)."""
         if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+            end_process(self.process)
             self.process = None
 
 
@@ -143,12 +156,7 @@ class CeleryWorker:
 
     def stop(self) -> None:
         """Stop the worker."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        end_process(self.process, grace=15)
 
 
 def cache_url_for(redis_url: str) -> str:
@@ -273,6 +281,5 @@ class PrivateRedis:
     def stop(self) -> None:
         """Stop the server: connections to it are refused until start()."""
         if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+            end_process(self.process)
             self.process = None
