@@ -55,8 +55,8 @@ def _stamp_guard() -> Iterator[None]:
             yield
     finally:
         stamps.listeners.remove(guard.touched)
-    assert not guard.pending, "writes that did not renew a team stamp: " + "; ".join(
-        dict.fromkeys(guard.pending)
+    assert not guard.pending, "writes that did not renew their team's stamp: " + "; ".join(
+        guard.messages
     )
 
 
