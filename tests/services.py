@@ -3,22 +3,38 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+T = TypeVar("T")
 REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def wait_until(what: str, check: Callable[[], T], timeout: float = 60, every: float = 0.2) -> T:
+    """Poll until ``check()`` returns something truthy and return it; fail the test on timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(every)
 
 
 def require(available: bool, what: str) -> None:
@@ -147,6 +163,25 @@ class CeleryWorker:
     process: subprocess.Popen
     log: Path
     io_queue: str = ""
+
+    def idle(self, redis_url: str) -> bool:
+        """Tell whether the worker has finished every task sent to it, follow-ups included.
+
+        A ping on each queue goes round first: a solo worker runs its queue in order, so every
+        task sent before it has run, and a follow-up one of them sent is waiting or unfinished.
+        """
+        import redis
+
+        from tests.worker_tasks import ping
+
+        for queue in filter(None, (self.queue, self.io_queue)):
+            assert ping.apply_async((1,), queue=queue).get(timeout=30) == 2
+        client = redis.Redis.from_url(redis_url)
+        waiting = sum(client.llen(queue) for queue in filter(None, (self.queue, self.io_queue)))
+        log = self.log.read_text()
+        received = len(re.findall(r"\] received$", log, re.M))
+        finished = len(re.findall(r"\] (?:succeeded in|raised unexpected|retry:)", log))
+        return waiting == 0 and received == finished
 
     def kill(self) -> None:
         """SIGKILL the worker (a crash: what it had taken stays unacknowledged in Redis)."""

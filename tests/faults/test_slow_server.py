@@ -15,7 +15,8 @@ from scheduling.rotas.services.publishing import publish
 from tests.calendars.conftest import daily_shifts
 from tests.calendars.factories import PeriodFactory, SeatFactory
 from tests.factories import MembershipFactory, TeamFactory
-from tests.faults.helpers import HookedProxy, wait_for
+from tests.faults.helpers import HookedProxy
+from tests.services import wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -72,7 +73,7 @@ def test_a_slow_calendar_server_does_not_delay_another_persons_delivery(
 
     publish(period=period, by=manager, confirm_unfilled=True)
     # Alice's server holds her push until the test ends: bob's delivery must not wait for it.
-    wait_for(
+    wait_until(
         "bob's delivery",
         lambda: (
             Delivery.objects.filter(entry__user=bob).exists()
