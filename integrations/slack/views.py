@@ -24,7 +24,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from accounts.access import manager_membership_or_403
 from accounts.requests import AuthedRequest
-from integrations.slack import install, outbox
+from integrations.slack import install, outbox, tasks
 from integrations.slack.models import Call, Inbound, Installation
 from rota.nexturl import local_next
 
@@ -52,8 +52,6 @@ def _unsigned() -> HttpResponse:
 
 def _accept(*, kind: str, workspace_id: str, slack_user_id: str, payload: dict) -> HttpResponse:
     """Keep the request and answer Slack at once; a worker does the work after the answer."""
-    from integrations.slack import tasks
-
     with transaction.atomic():
         inbound = Inbound.objects.create(
             kind=kind, workspace_id=workspace_id, slack_user_id=slack_user_id, payload=payload
