@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts import stamps
 from accounts.models import User
 from integrations.slack import client, linking, tasks
-from integrations.slack.client import SlackFailure
+from integrations.slack.errors import SlackFailure
 from integrations.slack.models import Call, CallState, Installation, UserGroup
 
 log = logging.getLogger(__name__)

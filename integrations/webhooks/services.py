@@ -17,15 +17,12 @@ from standardwebhooks.webhooks import Webhook
 from accounts import audit
 from accounts.models import Membership, Team, User
 from integrations.webhooks import http, tasks
+from integrations.webhooks.errors import SendError, WebhookError
 from integrations.webhooks.models import EVENT_NAMES, Delivery, DeliveryState, Endpoint, Event
 from rota import outbox, urlguard
 
 CLAIM_FOR = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=1)
-
-
-class WebhookError(Exception):
-    """A webhook action cannot be done; the message is meant for the manager."""
 
 
 def new_secret() -> str:
@@ -197,7 +194,7 @@ def deliver(*, delivery_id: int, now: datetime | None = None) -> bool:
     body, headers = signed_request(delivery, now)
     try:
         answer = http.post(delivery.endpoint.url, body=body, headers=headers)
-    except http.SendError as error:
+    except SendError as error:
         _failed(delivery, now, status=None, body="", error=str(error), retry_after=None)
         return False
     if 200 <= answer.status < 300:
