@@ -27,8 +27,11 @@ run: $(STAMP) ## Migrate a local SQLite file, load the demo and serve on 127.0.0
 	@echo "Rota runs at http://127.0.0.1:8000/ ; emails it sends: http://127.0.0.1:8000/dev/mail/"
 	@DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000 --skip-checks
 
+# One test process per core (pytest-xdist); TEST_JOBS=0 runs everything in this process.
+TEST_JOBS ?= auto
+
 test: $(STAMP) ## Run the whole test suite (CI=true makes every real service required)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_JOBS) $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Check style (ruff) and the import layers (import-linter)
 	$(BIN)/ruff check .

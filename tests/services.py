@@ -22,7 +22,17 @@ CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 T = TypeVar("T")
-REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# pytest-xdist runs the suite in processes gw0, gw1, …: each gets Redis databases of its own.
+XDIST_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+
+
+def _own_database(url: str) -> str:
+    """Return the Redis URL moved down two databases per xdist process (15, 13, 11, …)."""
+    base, _, number = url.rpartition("/")
+    return f"{base}/{int(number) - 2 * XDIST_WORKER}"
+
+
+REDIS_TEST_URL = _own_database(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
 
 
 def wait_until(what: str, check: Callable[[], T], timeout: float = 60, every: float = 0.2) -> T:
@@ -197,7 +207,11 @@ class CeleryWorker:
 def cache_url_for(redis_url: str) -> str:
     """Return the Redis database the test process and its workers share as their cache."""
     # TEST_CACHE_URL lets parallel runs on one machine keep their caches apart.
-    return os.environ.get("TEST_CACHE_URL") or redis_url.rsplit("/", 1)[0] + "/14"
+    explicit = os.environ.get("TEST_CACHE_URL")
+    if explicit:
+        return _own_database(explicit)
+    base, _, number = redis_url.rpartition("/")
+    return f"{base}/{int(number) - 1}"
 
 
 def start_celery_worker(

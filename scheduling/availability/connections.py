@@ -24,6 +24,7 @@ from scheduling.availability.errors import (  # noqa: F401 (callers read them fr
     CalendarFetchError,
 )
 from scheduling.availability.models import BusyBlock, CalendarConnection, ConnectionKind
+from scheduling.availability.tasks import sync_connection
 
 IMPORT_DAYS = 90
 FAILURES_BEFORE_EMAIL = 3
@@ -195,8 +196,6 @@ def remove_connection(*, connection: CalendarConnection, by: User) -> None:
 
 def request_sync(*, connection: CalendarConnection) -> None:
     """Import the connection in the background once the current transaction commits."""
-    from scheduling.availability.tasks import sync_connection
-
     pk = connection.pk
     after_commit(sync_connection, pk)  # broker down: the 30-minute sync reads it
 

@@ -13,7 +13,9 @@ from django.utils import timezone
 from accounts import audit
 from accounts.access import is_manager_of
 from accounts.models import User
-from scheduling.cover import asking
+from scheduling.availability.models import AvailabilityEntry
+from scheduling.availability.services import add_time_range
+from scheduling.cover import asking, tasks
 from scheduling.cover.errors import AlreadyCovered, AskClosed, CoverError, NotFree
 from scheduling.cover.models import ACTIVE, Ask, AskState, CoverRequest, CoverSettings, State
 from scheduling.cover.ranking import busy_holders, rank
@@ -61,8 +63,6 @@ def _record_unavailable(
     *, user: User, starts_at: datetime, ends_at: datetime, note: str
 ) -> list[int]:
     """Mark the person unavailable for the window: one time range per local day in their zone."""
-    from scheduling.availability.services import add_time_range
-
     tz = user.tz
     a, b = starts_at.astimezone(tz), ends_at.astimezone(tz)
     last = (ends_at - timedelta(microseconds=1)).astimezone(tz).date()
@@ -178,8 +178,6 @@ def _cover(
     *, request_id: int, user: User, by: User, ask: Ask | None, now: datetime
 ) -> CoverRequest:
     """Claim the request for user (race-free) and move the seat; AlreadyCovered if too late."""
-    from scheduling.cover import tasks
-
     with transaction.atomic():
         # The claim: only one conditional update can turn an active request into a covered one.
         claimed = CoverRequest.objects.filter(pk=request_id, state__in=ACTIVE).update(
@@ -322,8 +320,6 @@ def withdraw(*, request: CoverRequest, by: User, now: datetime | None = None) ->
 
 def undo(*, request: CoverRequest, by: User, now: datetime | None = None) -> CoverRequest:
     """A manager gives a covered seat back to the requester, before it starts."""
-    from scheduling.cover import tasks
-
     now = now or timezone.now()
     if not is_manager_of(by, request.team):
         raise CoverError("Only a manager can undo a cover.")
@@ -356,8 +352,6 @@ def undo(*, request: CoverRequest, by: User, now: datetime | None = None) -> Cov
 
 
 def _forget_unavailable(request: CoverRequest) -> None:
-    from scheduling.availability.models import AvailabilityEntry
-
     AvailabilityEntry.objects.filter(
         pk__in=request.unavailable_entries, user=request.requested_by
     ).delete()

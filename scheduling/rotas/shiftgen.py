@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import holidays
+
 
 @dataclass(frozen=True)
 class PatternSpec:
@@ -129,8 +131,6 @@ def public_holidays(country: str, years: Iterable[int]) -> frozenset[date]:
     """Return the country's public holidays in the years (empty for no country)."""
     if not country:
         return frozenset()
-    import holidays
-
     try:
         return frozenset(
             holidays.country_holidays(country.upper(), years=sorted(set(years))).keys()
