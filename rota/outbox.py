@@ -40,7 +40,7 @@ def _row(key: str, kind: str, message: EmailMessage, now: datetime) -> OutboundE
         kind=kind,
         to=list(message.to),
         subject=message.subject[:500],
-        body=message.body,
+        body=str(message.body),
         from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
         alternatives=[list(a) for a in getattr(message, "alternatives", [])],
         headers=dict(message.extra_headers),

@@ -193,19 +193,18 @@ SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Rota"
-# Callables (request, memberships) -> accounts.dashboard.Panel | None, added by the apps.
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 
 # Email.
 # `make run` keeps every email in the development mailbox (/dev/mail/), which needs DEBUG.
-globals().update(
-    email_from_url("EMAIL_URL", "devmail://" if DEBUG and not TESTING else "console://")
-)
+_email = email_from_url("EMAIL_URL", "devmail://" if DEBUG and not TESTING else "console://")
+globals().update(_email)  # EMAIL_HOST, EMAIL_PORT, … for smtp:// and smtps://
 DEV_MAIL_DIR = VAR_DIR / "mail"
-if EMAIL_BACKEND == "rota.devmail.backend.EmailBackend" and not (DEBUG or TESTING):  # noqa: F821
+# Every message passes through SafeHeadersBackend, which puts header values on one line and
+# hands it to the backend EMAIL_URL names.
+ROTA_EMAIL_BACKEND = str(_email["EMAIL_BACKEND"])
+if ROTA_EMAIL_BACKEND == "rota.devmail.backend.EmailBackend" and not (DEBUG or TESTING):
     raise ImproperlyConfigured("EMAIL_URL=devmail:// is for development: it needs DEBUG=1.")
-# Every message passes through SafeHeadersBackend, which puts header values on one line.
-ROTA_EMAIL_BACKEND = EMAIL_BACKEND  # noqa: F821 (set from EMAIL_URL above)
 EMAIL_BACKEND = "rota.mail.SafeHeadersBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rota <rota@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -70,7 +70,10 @@ def _problems(
     built: dict[int, problem_builder.PeriodProblem], mine: Seat, theirs: Seat
 ) -> list[str]:
     """Check the swap against the period problems in `built` (built on demand, left unchanged)."""
-    gets = {mine.pk: theirs.holder, theirs.pk: mine.holder}
+    my_holder, their_holder = mine.holder, theirs.holder
+    # Callers pass held seats only: swappable_seats() and the offer's checks exclude empty ones.
+    assert my_holder is not None and their_holder is not None
+    gets = {mine.pk: their_holder, theirs.pk: my_holder}
     for seat in (mine, theirs):
         period_id = seat.shift.period_id
         if period_id not in built:
