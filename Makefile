@@ -33,12 +33,13 @@ TEST_JOBS ?= auto
 test: $(STAMP) ## Run the whole test suite (CI=true makes every real service required)
 	$(BIN)/pytest -n $(TEST_JOBS) $(PYTEST_ARGS)
 
-lint: $(STAMP) ## Check style (ruff) and the import layers (import-linter)
+lint: $(STAMP) ## Check style (ruff), the import layers (import-linter) and the types (mypy)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	DEBUG=1 $(BIN)/mypy
 
-types: $(STAMP) ## Check types with mypy (not yet in lint: code merged after the type pass has errors)
+types: $(STAMP) ## Check the types alone (mypy with django-stubs; also part of lint)
 	DEBUG=1 $(BIN)/mypy
 
 format: $(STAMP) ## Format the code with ruff
