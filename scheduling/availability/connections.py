@@ -19,12 +19,11 @@ from accounts import audit, stamps
 from accounts.models import User
 from rota import http, outbox, urlguard
 from rota.queue import after_commit
-from scheduling.availability import ics_import
+from scheduling.availability import ics_import, tasks
 from scheduling.availability.errors import (  # noqa: F401 (callers read them from here too)
     CalendarFetchError,
 )
 from scheduling.availability.models import BusyBlock, CalendarConnection, ConnectionKind
-from scheduling.availability.tasks import sync_connection
 
 IMPORT_DAYS = 90
 FAILURES_BEFORE_EMAIL = 3
@@ -197,7 +196,7 @@ def remove_connection(*, connection: CalendarConnection, by: User) -> None:
 def request_sync(*, connection: CalendarConnection) -> None:
     """Import the connection in the background once the current transaction commits."""
     pk = connection.pk
-    after_commit(sync_connection, pk)  # broker down: the 30-minute sync reads it
+    after_commit(tasks.sync_connection, pk)  # broker down: the 30-minute sync reads it
 
 
 def _read(connection: CalendarConnection, start: datetime, end: datetime):
