@@ -139,25 +139,35 @@ def _release(target: PushTarget) -> None:
             db_connection.close()  # the next query opens a new connection
 
 
+# A push that finds the claim taken leaves its changes to the holder, which looks again after
+# it releases; a few rounds cover changes that keep arriving while a slow server answers.
+MAX_ROUNDS = 5
+
+
 def push_pending(*, user: User) -> int:
     """PUT or DELETE each due CalDAV delivery of the person; return how many were delivered."""
-    target = PushTarget.objects.filter(user=user).first()
-    now = timezone.now()
-    if target is None or target.is_broken:
-        return 0  # a broken connection keeps its pending changes until it is fixed
-    due = list(
-        Delivery.objects.due(now)
-        .filter(channel=Channel.CALDAV, entry__user=user)
-        .select_related("entry__seat__shift__team", "entry__user")
-    )
-    if not due or not _claim(target, now):
-        return 0
-    try:
-        if target.is_removing:
-            return _remove(target, due, now)
-        return _deliver(target, due, now)
-    finally:
-        _release(target)
+    delivered = 0
+    for _ in range(MAX_ROUNDS):
+        target = PushTarget.objects.filter(user=user).first()
+        now = timezone.now()
+        if target is None or target.is_broken:
+            break  # a broken connection keeps its pending changes until it is fixed
+        if not _due(user, now).exists() or not _claim(target, now):
+            break
+        try:
+            # Read what is due under the claim: a change queued meanwhile is seen next round.
+            due = list(_due(user, now).select_related("entry__seat__shift__team", "entry__user"))
+            if target.is_removing:
+                delivered += _remove(target, due, now)
+            else:
+                delivered += _deliver(target, due, now)
+        finally:
+            _release(target)
+    return delivered
+
+
+def _due(user: User, now: datetime):
+    return Delivery.objects.due(now).filter(channel=Channel.CALDAV, entry__user=user)
 
 
 def _remove(target: PushTarget, due: list[Delivery], now: datetime) -> int:

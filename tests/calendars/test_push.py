@@ -259,3 +259,29 @@ def test_removal_waits_for_a_server_that_is_down_and_shows_as_removing(
         sync.sweep()
     assert read_back(radicale, "alice") == {}
     assert not PushTarget.objects.filter(user=engineer).exists()
+
+
+def test_a_change_queued_while_another_push_holds_the_claim_goes_out_with_that_push(
+    radicale, pushed, engineer, monkeypatch
+):
+    from calendars import push
+
+    (_period, _shifts, seats), _newcomer = pushed
+    first, later = (
+        Delivery.objects.filter(entry=entry_of(engineer, seat), channel=Channel.CALDAV)
+        for seat in (seats[0], seats[2])
+    )
+    first.update(pending=True, next_attempt_at=datetime.now(UTC))
+    original, nested = push._deliver, []
+
+    def deliver_while_a_change_arrives(target, due, now):
+        if not nested:
+            # Another worker's push for a change made now finds the claim taken.
+            later.update(pending=True, next_attempt_at=datetime.now(UTC))
+            nested.append(push.push_pending(user=engineer))
+        return original(target, due, now)
+
+    monkeypatch.setattr(push, "_deliver", deliver_while_a_change_arrives)
+    assert push.push_pending(user=engineer) == 2
+    assert nested == [0]
+    assert not Delivery.objects.filter(entry__user=engineer, pending=True).exists()
