@@ -15,8 +15,10 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
 	@echo "Installing Rota into $(VENV) (once)…"
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/pip install --quiet --upgrade pip
-	@$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@# pip and the build backend talk a lot: keep it in a log, show it only when install fails.
+	@{ $(BIN)/pip install --quiet --upgrade pip && \
+	   $(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'; } \
+	   > $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
 	@touch $(STAMP)
 
 run: $(STAMP) ## Migrate a local SQLite file, load the demo and serve on 127.0.0.1:8000
