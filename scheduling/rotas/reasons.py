@@ -94,6 +94,15 @@ class Explainer:
             self.by_shift[seat.shift_id].append(seat)
         self._cells: dict[tuple[int, date], list[Cell]] = {}
         self._windows: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
+        self._urls: dict[tuple, str] = {}
+        self.rest = pp.rest
+
+    def _url(self, name: str, *args) -> str:
+        """Reverse a URL once: the grid's tooltips ask for the same person's fix on many days."""
+        key = (name, *args)
+        if key not in self._urls:
+            self._urls[key] = reverse(name, args=args)
+        return self._urls[key]
 
     def missing(self, user_id: int, role: str, day: date) -> list[Cell]:
         """Return the person's unmet requirements for the role on the day."""
@@ -140,14 +149,14 @@ class Explainer:
         """Return the words and the manager's fix for one unmet requirement."""
         requirement = cell.requirement
         slug = self.team.slug
-        remind = reverse("requirements:remind", args=[slug, requirement.pk, user.id])
+        remind = self._url("requirements:remind", slug, requirement.pk, user.id)
         first = user.name.split(" ")[0]
         if cell.state == State.PENDING:
             return Reason(
                 "pending",
                 f"not eligible: {requirement.title} pending approval{more}",
                 "Review the pending approval",
-                reverse("requirements:team", args=[slug]) + "#approval-queue",
+                self._url("requirements:team", slug) + "#approval-queue",
             )
         if (
             cell.state == State.EXPIRED
@@ -220,7 +229,7 @@ class Explainer:
         shift = seat.shift
         near: list[tuple[datetime, datetime, str]] = [
             (c.starts_at, c.ends_at, c.team_name)
-            for c in clashing(self._commitments(user), shift.starts_at, shift.ends_at, pp.rest)
+            for c in clashing(self._commitments(user), shift.starts_at, shift.ends_at, self.rest)
         ]
         for other in self.held.get(pid, []):
             if other.id != seat.id and in_conflict(
