@@ -82,16 +82,31 @@ def cached_sections(period) -> dict[str, Any]:
     )
 
 
-def latest_recommendation(period) -> Recommendation | None:
-    """Return the period's latest recommendation with the two figures the page shows.
+def latest_recommendation(period) -> dict[str, Any] | None:
+    """Return what the page shows of the period's latest recommendation, as plain values.
 
-    The solution itself (every seat's candidates) is large and is not read.
+    The solution itself (every seat's candidates) is large: only its two figures are read.
     """
-    return (
+    found: Recommendation | None = (
         period.recommendations.defer("solution")
         .annotate(solution_status=KT("solution__status"), solution_seconds=KT("solution__seconds"))
         .first()
     )
+    if found is None:
+        return None
+    finished_at = found.finished_at
+    return {
+        "status": found.status,
+        "status_display": found.get_status_display(),
+        "finished": found.finished,
+        "error": found.error,
+        # The sections are kept per viewer's zone, so the time is written in it here.
+        "finished_at": dateformat.format(timezone.localtime(finished_at), "D j M H:i")
+        if finished_at
+        else "",
+        "solution_status": found.solution_status,  # type: ignore[attr-defined]
+        "solution_seconds": found.solution_seconds,  # type: ignore[attr-defined]
+    }
 
 
 def seat_panel(period, seat_pk: int) -> dict[str, Any]:
@@ -135,6 +150,8 @@ def _sections(period) -> fragments.Part:
             "summary": render_to_string("rotas/_summary.html", context),
             "health": render_to_string("rotas/_health.html", {"health": shape}),
             "pending": sum(1 for s in pp.seats if s.holder_id != s.proposed_holder_id),
+            # Its saves renew the team's stamp, like the seats'.
+            "recommendation": latest_recommendation(period),
         },
         until=fragments.next_midnight(period.team.tz),
     )

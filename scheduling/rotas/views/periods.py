@@ -79,7 +79,7 @@ def period(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
         "membership": membership,
         "period": period,
         "sections": sections,
-        "recommendation": calendar.latest_recommendation(period),
+        "recommendation": sections["recommendation"],
         "publish_form": PublishForm(),
         "pending": sections["pending"],
         "announcing": progress.announcing(period_id=period.pk),
