@@ -14,8 +14,9 @@ recommended by the real engine), then times, for next month, with the page cache
 
 Prints the median, fastest and p95 wall time in ms of ``--runs`` runs (on a shared machine the
 fastest is the least disturbed), the median CPU time of this process (it leaves out
-PostgreSQL's share), the ratio to /healthz and the SQL queries of each; exits 1 when the sections miss their target (20 people
-≤ 40 ms, 60 people ≤ 120 ms at the median) or their query count grows with the team.
+PostgreSQL's share), the ratio to /healthz and the SQL queries of each; exits 1 when the
+sections miss their target (20 people ≤ 40 ms, 60 people ≤ 120 ms at the median) or their
+query count grows with the team.
 """
 
 from __future__ import annotations

@@ -101,7 +101,7 @@ def _read(team: Team, ids: list[int], first: date, last: date, start, end) -> _R
     # Plain rows, not model instances: a team month is thousands of entries.
     rows = AvailabilityEntry.objects.filter(user_id__in=ids).between(first, last)
     for user_id, *entry in rows.values_list("user_id", "day", "start_time", "end_time", "kind"):
-        entries[user_id].append(tuple(entry))  # type: ignore[arg-type]
+        entries[user_id].append(tuple(entry))
     busy: dict[int, list[Window]] = defaultdict(list)
     blocks = BusyBlock.objects.filter(user_id__in=ids).counted().overlapping(start, end)
     for user_id, block_start, block_end in blocks.values_list("user_id", "start", "end"):

@@ -79,7 +79,7 @@ def grid_rows(grid: dict[str, Any], *, readonly: bool = False) -> SafeString:
 
 def _holder(seat: Seat, readonly: bool) -> str:
     if readonly:
-        return escape(seat.holder.name) if seat.holder_id else EMPTY
+        return escape(seat.holder.name) if seat.holder is not None else EMPTY
     if not seat.proposed_holder_id:
         return EMPTY
     user = getattr(seat, "draft_user", None)

@@ -104,8 +104,11 @@ def _encode_roles(
     offered = {seat.role for seat in seats}
     dates = set(seat_dates.values())
 
+    # Each day's roles once: a month is 60 seats on 31 days for every member.
+    known = {day: by_date.get(day, ALWAYS_ELIGIBLE) | ALWAYS_ELIGIBLE for day in dates}
+
     def roles_on(day: date) -> frozenset[str]:
-        return by_date.get(day, ALWAYS_ELIGIBLE) | ALWAYS_ELIGIBLE
+        return known[day]
 
     union = set().union(*(roles_on(d) for d in dates)) & offered if dates else set()
     always = set.intersection(*(set(roles_on(d)) for d in dates)) & offered if dates else set()
@@ -195,9 +198,11 @@ def build(
     people = []
     blocked_by_user: dict[int, set[int]] = {}
     for user in members:
+        roles: set[str]
+        blocked: set[int]
         if focus is not None:
             held = eligibility.get(user.pk, {}).get(dates[0], ALWAYS_ELIGIBLE) | ALWAYS_ELIGIBLE
-            roles, blocked = held & {s.role for s in seats}, set()
+            roles, blocked = set(held & {s.role for s in seats}), set()
         else:
             roles, blocked = _encode_roles(seats, seat_dates, eligibility.get(user.pk, {}))
         blocked_by_user[user.pk] = blocked
