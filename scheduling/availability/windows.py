@@ -194,8 +194,7 @@ def states_for_user(
         if mark == Kind.UNAVAILABLE:
             states[day] = "unavailable"
             continue
-        day_start, day_end = day_bounds(day, zone)
-        if any(a < day_end and b > day_start for a, b in busy):
+        if busy and _busy_on(day, zone, busy):
             states[day] = "busy"
         else:
             states[day] = mark or default
@@ -208,6 +207,11 @@ def _state_span(first: date, last: date) -> Window:
         datetime.combine(first - timedelta(days=1), time(0), tzinfo=UTC),
         datetime.combine(last + timedelta(days=2), time(0), tzinfo=UTC),
     )
+
+
+def _busy_on(day: date, zone: zoneinfo.ZoneInfo, busy: list[Window]) -> bool:
+    day_start, day_end = day_bounds(day, zone)
+    return any(a < day_end and b > day_start for a, b in busy)
 
 
 def day_states_for_team(
