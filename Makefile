@@ -27,15 +27,19 @@ run: $(STAMP) ## Migrate a local SQLite file, load the demo and serve on 127.0.0
 	@echo "Rota runs at http://127.0.0.1:8000/ ; emails it sends: http://127.0.0.1:8000/dev/mail/"
 	@DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000 --skip-checks
 
-test: $(STAMP) ## Run the whole test suite (CI=true makes every real service required)
-	$(BIN)/pytest $(PYTEST_ARGS)
+# One test process per core (pytest-xdist); TEST_JOBS=0 runs everything in this process.
+TEST_JOBS ?= auto
 
-lint: $(STAMP) ## Check style (ruff) and the import layers (import-linter)
+test: $(STAMP) ## Run the whole test suite (CI=true makes every real service required)
+	$(BIN)/pytest -n $(TEST_JOBS) $(PYTEST_ARGS)
+
+lint: $(STAMP) ## Check style (ruff), the import layers (import-linter) and the types (mypy)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	DEBUG=1 $(BIN)/mypy
 
-types: $(STAMP) ## Check types with mypy (not yet in lint: code merged after the type pass has errors)
+types: $(STAMP) ## Check the types alone (mypy with django-stubs; also part of lint)
 	DEBUG=1 $(BIN)/mypy
 
 format: $(STAMP) ## Format the code with ruff

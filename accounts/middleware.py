@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -13,6 +14,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from accounts.models import Membership
+from accounts.sso import signed_in_with_sso
 
 # Pages a person must still reach while setting up the MFA their team requires. Not /admin/:
 # a staff member of such a team would otherwise run the admin on a password alone.
@@ -57,8 +59,6 @@ class TeamMfaMiddleware:
 
 def needs_mfa_setup(user) -> bool:
     """Tell whether one of the user's teams requires MFA that the user has not set up."""
-    from allauth.mfa.models import Authenticator
-
     if not Membership.objects.filter(user=user, team__require_mfa=True).exists():
         return False
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
@@ -66,8 +66,6 @@ def needs_mfa_setup(user) -> bool:
 
 def has_mfa(user) -> bool:
     """Tell whether the user has an authenticator app set up."""
-    from allauth.mfa.models import Authenticator
-
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
@@ -85,12 +83,10 @@ class TeamSsoMiddleware:
             and user.is_authenticated
             and not request.path.startswith(MFA_EXEMPT_PREFIXES)
             and Membership.objects.filter(user=user, team__require_sso=True).exists()
+            and not signed_in_with_sso(request)
         ):
-            from accounts.sso import signed_in_with_sso
-
-            if not signed_in_with_sso(request):
-                logout(request)
-                label = settings.OIDC_BUTTON_LABEL
-                messages.info(request, f"Your team requires single sign-on: sign in with {label}.")
-                return redirect("account_login")
+            logout(request)
+            label = settings.OIDC_BUTTON_LABEL
+            messages.info(request, f"Your team requires single sign-on: sign in with {label}.")
+            return redirect("account_login")
         return self.get_response(request)

@@ -18,7 +18,9 @@ import ipaddress
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,6 +32,7 @@ from rota.clientip import client_address
 
 log = logging.getLogger(__name__)
 PREFIX = "rota:signin:1"
+T = TypeVar("T")
 HEALTH_SECONDS = 10
 
 _fallback = LocMemCache("rota-signin-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
@@ -108,7 +111,7 @@ def _recent(backend: BaseCache, key: str, seconds: int, now: float) -> list[floa
     return [stamp for stamp in backend.get(key) or [] if stamp > now - seconds]
 
 
-def _with_store(action):  # type: ignore[no-untyped-def]
+def _with_store(action: Callable[[BaseCache], T]) -> T:
     """Run action(backend); if the cache fails midway, run it again on this process's memory."""
     backend = store()
     try:

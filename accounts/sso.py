@@ -125,7 +125,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if sociallogin.is_existing:
             join_teams(user=sociallogin.user)
 
-    def get_requests_session(self):  # type: ignore[no-untyped-def]
+    def get_requests_session(self) -> http.BoundedSession:
         """Talk to the provider through the URL guard, with a byte cap and a deadline."""
         return http.bounded_session(
             max_bytes=PROVIDER_MAX_BYTES, timeout=settings.URL_FETCH_TIMEOUT

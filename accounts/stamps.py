@@ -21,6 +21,8 @@ from django.db import transaction
 from django.db.models import Field, Model
 from django.db.models.signals import post_delete, post_save
 
+from accounts.models import Membership
+
 log = logging.getLogger(__name__)
 
 TeamsOf = Callable[[Any], Iterable[int]]
@@ -45,8 +47,6 @@ def _bump(team_ids: set[int]) -> None:
 
 def teams_of_users(user_ids: Iterable[int]) -> set[int]:
     """Return the teams the users belong to."""
-    from accounts.models import Membership
-
     ids = {pk for pk in user_ids if pk}
     if not ids:
         return set()

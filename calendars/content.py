@@ -11,15 +11,18 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from accounts.models import EscalationContact
 from calendars.ical import EventData
+from calendars.models import CalendarPreferences
 from rota.links import make_token
+from scheduling.rotas.models import Seat
 
 CANT_MAKE_IT = "cant_make_it"
 ROLE_LABELS = {"primary": "Primary", "secondary": "Secondary", "shadow": "Shadow"}
@@ -85,10 +88,6 @@ def load_context(shift_ids, team_ids: Iterable[int], user_ids: Iterable[int]) ->
 
     shift_ids may be ids or a values_list subquery (a feed passes its own query: no huge IN list).
     """
-    from accounts.models import EscalationContact
-    from calendars.models import CalendarPreferences
-    from scheduling.rotas.models import Seat
-
     context = Context()
     team_ids, user_ids = set(team_ids), set(user_ids)
     if not isinstance(shift_ids, QuerySet):
@@ -233,8 +232,6 @@ def shift_url(shift_id: int) -> str:
 @lru_cache(maxsize=50_000)
 def _token(user_id: int, seat_id: int, expires: float) -> str:
     # A token stays valid until the shift ends, so feeds polled every hour can reuse it.
-    from datetime import UTC
-
     return make_token(
         user_id=user_id,
         action=CANT_MAKE_IT,

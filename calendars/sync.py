@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from calendars import content
+from calendars import content, tasks
 from calendars.models import (
     CalendarEntry,
     CalendarPreferences,
@@ -226,8 +226,6 @@ def queue_all(*, user_id: int, channel: str) -> int:
 
 def enqueue_deliveries(user_ids: Iterable[int]) -> None:
     """Start the push and email tasks for people with due deliveries (the sweep retries)."""
-    from calendars import tasks
-
     user_ids = set(user_ids)
     if not user_ids:
         return

@@ -5,6 +5,9 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import DatabaseError
 
+from accounts.models import User
+from calendars import invites, push, sync
+
 # A dropped database connection fails the task: run it again on a fresh one in a few seconds.
 RETRY_ON_DATABASE_ERROR = {
     "autoretry_for": (DatabaseError,),
@@ -17,44 +20,32 @@ RETRY_ON_DATABASE_ERROR = {
 @shared_task
 def process_change(change_id: int) -> None:
     """Apply one SeatChange to the calendars (once, however often this runs)."""
-    from calendars.sync import process_change as apply
-
-    apply(change_id=change_id)
+    sync.process_change(change_id=change_id)
 
 
 @shared_task(**RETRY_ON_DATABASE_ERROR)
 def push_user(user_id: int) -> None:
     """Push a person's pending entries to their CalDAV calendar."""
-    from accounts.models import User
-    from calendars.push import push_pending
-
     user = User.objects.filter(pk=user_id).first()
     if user is not None:
-        push_pending(user=user)
+        push.push_pending(user=user)
 
 
 @shared_task(**RETRY_ON_DATABASE_ERROR)
 def send_invitations(user_id: int) -> None:
     """Email a person's pending invitations and cancellations."""
-    from accounts.models import User
-    from calendars.invites import send_pending
-
     user = User.objects.filter(pk=user_id).first()
     if user is not None:
-        send_pending(user=user)
+        invites.send_pending(user=user)
 
 
 @shared_task
 def sweep() -> None:
     """Apply SeatChanges no worker applied; retry deliveries whose back-off ended (each minute)."""
-    from calendars.sync import sweep as run
-
-    run()
+    sync.sweep()
 
 
 @shared_task
 def refresh_upcoming() -> None:
     """Re-check upcoming entries for changes outside the rota, e.g. a new phone (6-hourly)."""
-    from calendars.sync import refresh_upcoming as run
-
-    run()
+    sync.refresh_upcoming()

@@ -17,5 +17,6 @@ class RotaConfig(AppConfig):
                 self.label_suffix = ""
 
         if not getattr(original, "rota_no_colon", False):
+            # A marker on the function (patch once), and the patch itself: both on purpose.
             __init__.rota_no_colon = True  # type: ignore[attr-defined]
             forms.BaseForm.__init__ = __init__  # type: ignore[method-assign]

@@ -31,7 +31,10 @@ class FailSafeRedisCache(RedisCache):
         return time.monotonic() >= self._down_until
 
     def _guard(
-        self, action: Callable[[], Any], fallback: Any, passthrough: tuple[type, ...] = ()
+        self,
+        action: Callable[[], Any],
+        fallback: Any,
+        passthrough: tuple[type[BaseException], ...] = (),
     ) -> Any:
         if not self.available:
             return fallback
@@ -93,5 +96,5 @@ class FailSafeRedisCache(RedisCache):
             raise missing
         return result
 
-    def clear(self) -> bool:
-        return self._guard(lambda: super(FailSafeRedisCache, self).clear(), False)
+    def clear(self) -> None:
+        self._guard(lambda: super(FailSafeRedisCache, self).clear(), None)

@@ -7,6 +7,8 @@ import time
 from celery import Celery
 from celery.signals import beat_init, before_task_publish
 
+from rota.health import record_beat
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rota.settings")
 
 # Tasks use rota.background.Task: in development they run after the response, not inside it.
@@ -33,8 +35,6 @@ def _record_beat(**kwargs) -> None:
         return
     _beat_recorded = time.monotonic()
     try:
-        from rota.health import record_beat
-
         record_beat()
     except Exception:  # noqa: BLE001 (health must never stop beat)
         logging.getLogger(__name__).warning("could not record beat's heartbeat", exc_info=True)

@@ -10,17 +10,16 @@ soon as a redirect changes the scheme, host or port.
 
 `bounded_session(max_bytes=..., timeout=...)` gives the same guarantees, per request, to a
 library that wants a requests Session (`caldav.DAVClient`: `client.session = ...`).
+
+The deadline's watchdog is `rota.fetch_watchdog`; the errors and their wording are
+`rota.fetch_errors` (re-exported here: callers catch `http.FetchError` and its subclasses).
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
-import socket
-import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -30,6 +29,16 @@ from requests.auth import AuthBase
 from requests.structures import CaseInsensitiveDict
 
 from rota import urlguard
+from rota.fetch_errors import (
+    FetchTimeout,
+    ResponseTooLarge,
+    Unreachable,
+    innermost,
+    reason,
+    seconds,
+    size,
+)
+from rota.fetch_watchdog import Deadline, WatchedAdapter
 from rota.urlguard import BlockedAddress, FetchError, describe_status
 
 __all__ = [
@@ -48,18 +57,6 @@ MAX_REDIRECTS = urlguard.MAX_REDIRECTS
 CHUNK = 64 * 1024
 # Headers that carry credentials: they go only to the origin they were given for.
 CREDENTIAL_HEADERS = ("authorization", "cookie", "proxy-authorization")
-
-
-class FetchTimeout(FetchError):
-    """The server did not answer, or did not finish answering, before the deadline."""
-
-
-class ResponseTooLarge(FetchError):
-    """The answer is larger than the caller's limit."""
-
-
-class Unreachable(FetchError):
-    """No connection could be made (refused, reset, name not found)."""
 
 
 @dataclass(frozen=True)
@@ -88,110 +85,6 @@ class Response:
         return self
 
 
-# --- the deadline watchdog ---------------------------------------------------------------------
-
-
-@dataclass
-class _Deadline:
-    """Shut every socket used for one call once its total time has passed."""
-
-    timeout: float
-    at: float = 0.0
-    expired: bool = False
-    sockets: list[socket.socket] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    timer: threading.Timer | None = None
-
-    def __enter__(self) -> _Deadline:
-        self.at = time.monotonic() + self.timeout
-        self.timer = threading.Timer(self.timeout, self._expire)
-        self.timer.daemon = True
-        self.timer.start()
-        self._token = _current.set(self)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        _current.reset(self._token)
-        if self.timer is not None:
-            self.timer.cancel()
-
-    def remaining(self) -> float:
-        return max(0.01, self.at - time.monotonic())
-
-    def watch(self, sock: socket.socket | None) -> None:
-        if sock is None:
-            return
-        with self.lock:
-            if sock not in self.sockets:
-                self.sockets.append(sock)
-            expired = self.expired
-        if expired:
-            _shut(sock)
-
-    def _expire(self) -> None:
-        with self.lock:
-            self.expired = True
-            sockets = list(self.sockets)
-        for sock in sockets:
-            _shut(sock)
-
-    def check(self) -> None:
-        if self.expired or time.monotonic() >= self.at:
-            raise FetchTimeout(f"The server did not answer within {_seconds(self.timeout)}.")
-
-
-def _shut(sock: socket.socket) -> None:
-    with contextlib.suppress(OSError):  # already closed
-        sock.shutdown(socket.SHUT_RDWR)
-
-
-_current: contextvars.ContextVar[_Deadline | None] = contextvars.ContextVar(
-    "rota_http_deadline", default=None
-)
-
-
-def _watch(sock: socket.socket | None) -> None:
-    deadline = _current.get()
-    if deadline is not None:
-        deadline.watch(sock)
-
-
-class _WatchedHTTPConnection(urlguard._GuardedHTTPConnection):
-    def connect(self) -> None:
-        super().connect()
-        _watch(self.sock)
-
-    def getresponse(self) -> Any:
-        # A kept-alive connection is reused by a later call: watch it for that call too.
-        _watch(self.sock)
-        return super().getresponse()
-
-
-class _WatchedHTTPSConnection(urlguard._GuardedHTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
-        _watch(self.sock)
-
-    getresponse = _WatchedHTTPConnection.getresponse
-
-
-class _WatchedHTTPPool(urlguard._GuardedHTTPPool):
-    ConnectionCls = _WatchedHTTPConnection
-
-
-class _WatchedHTTPSPool(urlguard._GuardedHTTPSPool):
-    ConnectionCls = _WatchedHTTPSConnection
-
-
-class _WatchedAdapter(urlguard.GuardedAdapter):
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {
-            "http": _WatchedHTTPPool,
-            "https": _WatchedHTTPSPool,
-        }
-
-
 # --- one call, redirects included --------------------------------------------------------------
 
 
@@ -208,15 +101,15 @@ def _without_credentials(headers: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in headers.items() if k.lower() not in CREDENTIAL_HEADERS}
 
 
-def _read(response: requests.Response, *, max_bytes: int, deadline: _Deadline) -> bytes:
+def _read(response: requests.Response, *, max_bytes: int, deadline: Deadline) -> bytes:
     length = response.headers.get("Content-Length", "").strip()
     if length.isdigit() and int(length) > max_bytes:
-        raise ResponseTooLarge(f"The answer is larger than the limit of {_size(max_bytes)}.")
+        raise ResponseTooLarge(f"The answer is larger than the limit of {size(max_bytes)}.")
     body = bytearray()
     for chunk in response.iter_content(chunk_size=CHUNK):
         body += chunk
         if len(body) > max_bytes:
-            raise ResponseTooLarge(f"The answer is larger than the limit of {_size(max_bytes)}.")
+            raise ResponseTooLarge(f"The answer is larger than the limit of {size(max_bytes)}.")
         deadline.check()
     # A socket shut by the watchdog reads as a clean end: the deadline tells them apart.
     deadline.check()
@@ -232,7 +125,7 @@ def _one_hop(
     body: bytes | str | None,
     auth: Any,
     max_bytes: int,
-    deadline: _Deadline,
+    deadline: Deadline,
     extra: Mapping[str, Any],
 ) -> requests.Response:
     host = urlsplit(url).hostname or "the server"
@@ -261,14 +154,14 @@ def _one_hop(
         deadline.check()
         if isinstance(error, requests.Timeout):
             raise FetchTimeout(
-                f"The server did not answer within {_seconds(deadline.timeout)}."
+                f"The server did not answer within {seconds(deadline.timeout)}."
             ) from None
         if isinstance(error, requests.ConnectionError):
-            inner = _innermost(error)
+            inner = innermost(error)
             if isinstance(inner, FetchError):
                 raise inner from None
-            raise Unreachable(f"Could not connect to {host}: {_reason(inner)}.") from None
-        raise FetchError(f"The request to {host} failed: {_reason(_innermost(error))}.") from None
+            raise Unreachable(f"Could not connect to {host}: {reason(inner)}.") from None
+        raise FetchError(f"The request to {host} failed: {reason(innermost(error))}.") from None
 
 
 def _send(
@@ -287,7 +180,7 @@ def _send(
     """Send a request and follow redirects within one deadline; return the last response."""
     first = _origin(url)
     headers = dict(headers or {})
-    with _Deadline(timeout) as deadline:
+    with Deadline(timeout) as deadline:
         for _hop in range(MAX_REDIRECTS + 1):
             urlguard.check_url(url)
             response = _one_hop(
@@ -327,8 +220,8 @@ def fetch(
 ) -> Response:
     """Send one request through the URL guard within `timeout` seconds in total; return it."""
     session = urlguard.GuardedSession()
-    session.mount("http://", _WatchedAdapter(max_retries=0))
-    session.mount("https://", _WatchedAdapter(max_retries=0))
+    session.mount("http://", WatchedAdapter(max_retries=0))
+    session.mount("https://", WatchedAdapter(max_retries=0))
     try:
         response = _send(
             session,
@@ -378,10 +271,13 @@ class BoundedSession(urlguard.GuardedSession):
         self.total = total
         self.ends_at: float | None = None
         self.timed_out: FetchTimeout | None = None
-        adapter = _WatchedAdapter(max_retries=0)
+        adapter = WatchedAdapter(max_retries=0)
         self.mount("http://", adapter)
         self.mount("https://", adapter)
 
+    # Narrower than Session.request on purpose: url and header values are str (the URL guard
+    # reads them), and the parameters after `headers` come by keyword, as caldav and allauth
+    # pass them; mypy's override check wants the full positional signature.
     def request(  # type: ignore[override]
         self,
         method: str,
@@ -407,7 +303,7 @@ class BoundedSession(urlguard.GuardedSession):
             timeout = min(timeout, self.ends_at - time.monotonic())
             if timeout <= 0:
                 self.timed_out = FetchTimeout(
-                    f"The server did not answer within {_seconds(self.total)}."
+                    f"The server did not answer within {seconds(self.total)}."
                 )
                 raise self.timed_out
         try:
@@ -436,45 +332,3 @@ def bounded_session(
     one request times out, every later one fails at once.
     """
     return BoundedSession(max_bytes=max_bytes, timeout=timeout, total=total)
-
-
-# --- messages ----------------------------------------------------------------------------------
-
-
-def _innermost(error: BaseException) -> BaseException:
-    inner = error
-    for _depth in range(10):
-        following = inner.__cause__ or inner.__context__
-        if following is None:
-            break
-        inner = following
-    if isinstance(error, requests.RequestException) and error.args:
-        for arg in error.args:
-            reason = getattr(arg, "reason", None)
-            if isinstance(reason, FetchError):
-                return reason
-    return inner
-
-
-def _reason(inner: BaseException) -> str:
-    """Say why in a few words, without internal host names or addresses."""
-    text = str(inner).lower()
-    if "refused" in text:
-        return "the connection was refused"
-    if "timed out" in text:
-        return "the connection timed out"
-    if "reset" in text or "aborted" in text or "broken pipe" in text:
-        return "the connection was closed by the server"
-    if "ssl" in text or "certificate" in text:
-        return "the secure connection could not be established"
-    if "incomplete" in text or "chunk" in text or "protocol" in text:
-        return "the answer was cut off or malformed"
-    return "the server could not be reached"
-
-
-def _seconds(timeout: float) -> str:
-    return f"{timeout:g} second{'' if timeout == 1 else 's'}"
-
-
-def _size(count: int) -> str:
-    return f"{count / (1024 * 1024):g} MB" if count >= 1024 * 1024 else f"{count} bytes"

@@ -19,6 +19,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from rota import queue as jobs
+from rota import tasks
 from rota.models import OutboundEmail
 
 log = logging.getLogger(__name__)
@@ -38,7 +40,7 @@ def _row(key: str, kind: str, message: EmailMessage, now: datetime) -> OutboundE
         kind=kind,
         to=list(message.to),
         subject=message.subject[:500],
-        body=message.body,
+        body=str(message.body),
         from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
         alternatives=[list(a) for a in getattr(message, "alternatives", [])],
         headers=dict(message.extra_headers),
@@ -48,9 +50,6 @@ def _row(key: str, kind: str, message: EmailMessage, now: datetime) -> OutboundE
 
 def queue(messages: Iterable[tuple[str, EmailMessage]], *, kind: str) -> list[int]:
     """Write one row per (key, message) not written before; send them after commit."""
-    from rota import tasks
-    from rota.queue import after_commit
-
     now = timezone.now()
     created = []
     for key, message in messages:
@@ -64,7 +63,7 @@ def queue(messages: Iterable[tuple[str, EmailMessage]], *, kind: str) -> list[in
             continue  # written before: the same email is never sent twice
         created.append(row.pk)
     for pk in created:
-        after_commit(tasks.send_email, pk)
+        jobs.after_commit(tasks.send_email, pk)
     return created
 
 
@@ -152,12 +151,9 @@ def due_ids(now: datetime | None = None, limit: int = 500) -> list[int]:
 
 def sweep() -> int:
     """Enqueue every due row; return how many."""
-    from rota import tasks
-    from rota.queue import enqueue
-
     ids = due_ids()
     for pk in ids:
-        enqueue(tasks.send_email, pk)
+        jobs.enqueue(tasks.send_email, pk)
     return len(ids)
 
 

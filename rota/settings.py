@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -17,6 +16,7 @@ from rota.env import (
     env_str,
     env_url,
 )
+from rota.periodic import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -193,19 +193,18 @@ SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Rota"
-# Callables (request, memberships) -> accounts.dashboard.Panel | None, added by the apps.
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 
 # Email.
 # `make run` keeps every email in the development mailbox (/dev/mail/), which needs DEBUG.
-globals().update(
-    email_from_url("EMAIL_URL", "devmail://" if DEBUG and not TESTING else "console://")
-)
+_email = email_from_url("EMAIL_URL", "devmail://" if DEBUG and not TESTING else "console://")
+globals().update(_email)  # EMAIL_HOST, EMAIL_PORT, … for smtp:// and smtps://
 DEV_MAIL_DIR = VAR_DIR / "mail"
-if EMAIL_BACKEND == "rota.devmail.backend.EmailBackend" and not (DEBUG or TESTING):  # noqa: F821
+# Every message passes through SafeHeadersBackend, which puts header values on one line and
+# hands it to the backend EMAIL_URL names.
+ROTA_EMAIL_BACKEND = str(_email["EMAIL_BACKEND"])
+if ROTA_EMAIL_BACKEND == "rota.devmail.backend.EmailBackend" and not (DEBUG or TESTING):
     raise ImproperlyConfigured("EMAIL_URL=devmail:// is for development: it needs DEBUG=1.")
-# Every message passes through SafeHeadersBackend, which puts header values on one line.
-ROTA_EMAIL_BACKEND = EMAIL_BACKEND  # noqa: F821 (set from EMAIL_URL above)
 EMAIL_BACKEND = "rota.mail.SafeHeadersBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Rota <rota@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -269,60 +268,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    # Cover requests: ranked timeouts, reminders and escalation (idempotent).
-    "cover-sweep": {"task": "cover.tasks.sweep", "schedule": timedelta(minutes=5)},
-    "worker-heartbeat": {"task": "rota.tasks.heartbeat", "schedule": timedelta(seconds=30)},
-    "io-worker-heartbeat": {
-        "task": "rota.tasks.heartbeat",
-        "schedule": timedelta(seconds=30),
-        "options": {"queue": CELERY_IO_QUEUE},
-    },
-    # Emails whose enqueue failed, whose claim expired or whose back-off ended.
-    "outbox-sweep": {"task": "rota.tasks.sweep_outbox", "schedule": timedelta(minutes=1)},
-    "requirements-warn-expiring": {
-        "task": "scheduling.requirements.tasks.warn_expiring",
-        "schedule": timedelta(days=1),
-    },
-    "availability-sync-calendars": {
-        "task": "scheduling.availability.tasks.sync_all_connections",
-        "schedule": timedelta(minutes=30),
-    },
-    "availability-deadline-reminders": {
-        "task": "scheduling.availability.tasks.send_deadline_reminders",
-        "schedule": timedelta(days=1),
-    },
-    # Calendars: apply SeatChanges no worker applied, retry deliveries whose back-off ended.
-    "calendars-sweep": {"task": "calendars.tasks.sweep", "schedule": timedelta(minutes=1)},
-    "calendars-refresh": {
-        "task": "calendars.tasks.refresh_upcoming",
-        "schedule": timedelta(hours=6),
-    },
-    # Slack: send calls whose back-off ended, handle commands and buttons no worker took.
-    "slack-sweep": {"task": "integrations.slack.tasks.sweep", "schedule": timedelta(minutes=1)},
-    "oncall-shift-reminders": {
-        "task": "scheduling.oncall.tasks.send_shift_reminders",
-        "schedule": timedelta(minutes=15),
-    },
-    "oncall-unfilled-warnings": {
-        "task": "scheduling.oncall.tasks.send_unfilled_warnings",
-        "schedule": timedelta(minutes=15),
-    },
-    "oncall-handoffs": {
-        "task": "scheduling.oncall.tasks.scan_handoffs",
-        "schedule": timedelta(minutes=1),
-    },
-    # Integrations: record missed webhook events, retry deliveries, sync paging tools.
-    "webhooks-sweep": {
-        "task": "integrations.webhooks.tasks.sweep",
-        "schedule": timedelta(minutes=1),
-    },
-    "paging-sweep": {"task": "integrations.paging.tasks.sweep", "schedule": timedelta(minutes=1)},
-    "oncall-handover-missing": {
-        "task": "scheduling.oncall.tasks.send_handover_missing",
-        "schedule": timedelta(minutes=15),
-    },
-}
+CELERY_BEAT_SCHEDULE = beat_schedule(io_queue=CELERY_IO_QUEUE)  # rota/periodic.py
 HEARTBEAT_MAX_AGE_SECONDS = env_int("HEARTBEAT_MAX_AGE_SECONDS", 120, minimum=10)
 # A worker's claim on an email or a CalDAV push expires after this long (a killed worker or a
 # dropped database connection holds it no longer).

@@ -1,9 +1,14 @@
 """Project-wide periodic tasks."""
 
+from datetime import timedelta
+
 from celery import shared_task
 from django.db import DatabaseError
+from django.utils import timezone
 
+from rota import outbox
 from rota.health import record_heartbeat
+from rota.models import OutboundEmail
 
 
 @shared_task(bind=True)
@@ -15,12 +20,6 @@ def heartbeat(self) -> None:
 @shared_task(bind=True, max_retries=20, autoretry_for=(DatabaseError,), retry_backoff=2)
 def send_email(self, email_id: int) -> None:
     """Send one outbox email; wait for a claim a killed worker left behind to expire."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from rota import outbox
-    from rota.models import OutboundEmail
 
     status = outbox.deliver(email_id)
     if status == OutboundEmail.Status.SENDING:
@@ -33,6 +32,4 @@ def send_email(self, email_id: int) -> None:
 @shared_task
 def sweep_outbox() -> None:
     """Send emails that were not enqueued, whose claim expired or whose back-off ended."""
-    from rota import outbox
-
     outbox.sweep()

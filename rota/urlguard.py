@@ -24,6 +24,7 @@ from django.conf import settings
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.util import connection as urllib3_connection
 
 MAX_REDIRECTS = 5
@@ -140,14 +141,10 @@ class _GuardedHTTPConnection(HTTPConnection):
         try:
             return _guarded_socket(self)
         except TimeoutError as error:
-            from urllib3.exceptions import ConnectTimeoutError
-
             raise ConnectTimeoutError(self, f"Connection to {self.host} timed out.") from error
         except BlockedAddress:
             raise
         except OSError as error:
-            from urllib3.exceptions import NewConnectionError
-
             raise NewConnectionError(self, f"Failed to connect: {error}") from error
 
 

@@ -12,7 +12,7 @@ from rota import health
 def healthz(request: HttpRequest) -> JsonResponse:
     """Answer 200 when database, broker, beat and workers are alive, 503 naming what is not."""
     healthy, checks, failing = health.status()
-    body = {"status": "ok" if healthy else "unhealthy", "checks": checks}
+    body: dict[str, object] = {"status": "ok" if healthy else "unhealthy", "checks": checks}
     if not healthy:
         body["failing"] = failing
     return JsonResponse(body, status=200 if healthy else 503)

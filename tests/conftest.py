@@ -19,6 +19,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR", services.ROOT / "test-results"))
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every browser test and every test with a real Celery worker slow (each takes > 5 s)."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if item.get_closest_marker("browser") or "celery_worker" in fixtures:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery(settings) -> Iterator[None]:
     """Run tasks in-process unless a test starts a real worker."""
@@ -55,8 +64,8 @@ def _stamp_guard() -> Iterator[None]:
             yield
     finally:
         stamps.listeners.remove(guard.touched)
-    assert not guard.pending, "writes that did not renew a team stamp: " + "; ".join(
-        dict.fromkeys(guard.pending)
+    assert not guard.pending, "writes that did not renew their team's stamp: " + "; ".join(
+        guard.messages
     )
 
 

@@ -3,22 +3,48 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+T = TypeVar("T")
+# pytest-xdist runs the suite in processes gw0, gw1, …: each gets Redis databases of its own.
+XDIST_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+
+
+def _own_database(url: str) -> str:
+    """Return the Redis URL moved down two databases per xdist process (15, 13, 11, …)."""
+    base, _, number = url.rpartition("/")
+    return f"{base}/{int(number) - 2 * XDIST_WORKER}"
+
+
+REDIS_TEST_URL = _own_database(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+
+
+def wait_until(what: str, check: Callable[[], T], timeout: float = 60, every: float = 0.2) -> T:
+    """Poll until ``check()`` returns something truthy and return it; fail the test on timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(every)
 
 
 def require(available: bool, what: str) -> None:
@@ -71,6 +97,20 @@ def database_url_for(settings_dict: dict) -> str:
     return f"sqlite:///{settings_dict['NAME']}"
 
 
+def end_process(process: subprocess.Popen, *, grace: float = 10) -> None:
+    """Ask a server process to stop; kill it if it is still busy after ``grace`` seconds."""
+    # Radicale finishes its open requests first (a refused login waits out its auth delay):
+    # under load that can outlast any grace, and a test's teardown must not fail for it.
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=30)
+
+
 @dataclass
 class Radicale:
     """A Radicale CalDAV server in a subprocess, with htpasswd users."""
@@ -121,8 +161,7 @@ class Radicale:
     def stop(self) -> None:
         """Stop the server (to test what happens while it is down)."""
         if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+            end_process(self.process)
             self.process = None
 
 
@@ -135,6 +174,25 @@ class CeleryWorker:
     log: Path
     io_queue: str = ""
 
+    def idle(self, redis_url: str) -> bool:
+        """Tell whether the worker has finished every task sent to it, follow-ups included.
+
+        A ping on each queue goes round first: a solo worker runs its queue in order, so every
+        task sent before it has run, and a follow-up one of them sent is waiting or unfinished.
+        """
+        import redis
+
+        from tests.worker_tasks import ping
+
+        for queue in filter(None, (self.queue, self.io_queue)):
+            assert ping.apply_async((1,), queue=queue).get(timeout=30) == 2
+        client = redis.Redis.from_url(redis_url)
+        waiting = sum(client.llen(queue) for queue in filter(None, (self.queue, self.io_queue)))
+        log = self.log.read_text()
+        received = len(re.findall(r"\] received$", log, re.M))
+        finished = len(re.findall(r"\] (?:succeeded in|raised unexpected|retry:)", log))
+        return waiting == 0 and received == finished
+
     def kill(self) -> None:
         """SIGKILL the worker (a crash: what it had taken stays unacknowledged in Redis)."""
         if self.process.poll() is None:
@@ -143,18 +201,17 @@ class CeleryWorker:
 
     def stop(self) -> None:
         """Stop the worker."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        end_process(self.process, grace=15)
 
 
 def cache_url_for(redis_url: str) -> str:
     """Return the Redis database the test process and its workers share as their cache."""
     # TEST_CACHE_URL lets parallel runs on one machine keep their caches apart.
-    return os.environ.get("TEST_CACHE_URL") or redis_url.rsplit("/", 1)[0] + "/14"
+    explicit = os.environ.get("TEST_CACHE_URL")
+    if explicit:
+        return _own_database(explicit)
+    base, _, number = redis_url.rpartition("/")
+    return f"{base}/{int(number) - 1}"
 
 
 def start_celery_worker(
@@ -273,6 +330,5 @@ class PrivateRedis:
     def stop(self) -> None:
         """Stop the server: connections to it are refused until start()."""
         if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+            end_process(self.process)
             self.process = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import template
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Membership
@@ -67,10 +68,14 @@ def _mark_current(links: list[Link], path: str) -> None:
 def team_nav(context: template.Context) -> dict:
     """Return the team navigation's links for the team page being shown, or nothing."""
     request = context.get("request")
-    match = getattr(request, "resolver_match", None)
-    user = getattr(request, "user", None)
-    slug = (match.kwargs.get("slug") if match else None) or ""
-    if not slug or not match.route.startswith("teams/") or not user.is_authenticated:
+    if not isinstance(request, HttpRequest):
+        return {}
+    match = request.resolver_match
+    if match is None or not match.route.startswith("teams/"):
+        return {}
+    slug = match.kwargs.get("slug") or ""
+    user = request.user
+    if not slug or not user.is_authenticated:
         return {}
     membership = context.get("membership")
     if not isinstance(membership, Membership) or membership.team.slug != slug:

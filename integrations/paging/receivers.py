@@ -6,6 +6,7 @@ import logging
 
 from django.dispatch import receiver
 
+from integrations.paging import tasks
 from integrations.paging.models import ScheduleLink
 from scheduling.rotas.signals import seat_changed
 
@@ -15,8 +16,6 @@ log = logging.getLogger(__name__)
 @receiver(seat_changed, dispatch_uid="paging.seat_changed")
 def on_seat_changed(sender, change, **kwargs) -> None:
     """Queue a sync of each schedule link of the seat's team and role (once per link)."""
-    from integrations.paging import tasks
-
     seat = change.seat
     links = ScheduleLink.objects.filter(team_id=seat.shift.team_id, role=seat.role)
     for pk in links.values_list("pk", flat=True):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.models import Team, User
-from integrations.paging import feed, history, pagerduty
+from integrations.paging import feed, history, pagerduty, tasks
 from integrations.paging.errors import PagingError
 from integrations.paging.models import PagingFeed, Provider, ScheduleLink
 from rota import http
@@ -22,8 +22,6 @@ def connect(
     *, team: Team, provider: str, role: str, schedule_id: str, api_key: str, by: User
 ) -> ScheduleLink:
     """Map the team role to the schedule; its published seats start following as overrides."""
-    from integrations.paging import tasks
-
     if provider not in Provider.values:
         raise PagingError("Choose PagerDuty or Opsgenie.")
     schedule_id, api_key = schedule_id.strip(), api_key.strip()
@@ -70,8 +68,6 @@ def disconnect(*, link: ScheduleLink, by: User) -> None:
 
 def sync_now(*, link: ScheduleLink) -> None:
     """Queue a sync of the link (the page's "Sync now")."""
-    from integrations.paging import tasks
-
     transaction.on_commit(lambda: tasks.sync_link.delay(link.pk))
 
 

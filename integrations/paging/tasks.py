@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from integrations.paging import sync
+from integrations.paging.models import ScheduleLink
+
 
 @shared_task
 def sync_link(link_id: int) -> int:
     """Plan and push one schedule link's overrides."""
-    from integrations.paging import sync
-
     return sync.sync(link_id=link_id)
 
 
 @shared_task
 def sweep() -> int:
     """Plan every link and push what is due (each minute); catches missed signals and retries."""
-    from integrations.paging import sync
-    from integrations.paging.models import ScheduleLink
-
     return sum(sync.sync(link_id=pk) for pk in ScheduleLink.objects.values_list("pk", flat=True))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 from urllib.error import URLError
 
@@ -11,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from integrations.slack.errors import SlackFailure
 from rota.urlguard import FetchError, check_url
 
 TIMEOUT = 10
@@ -44,18 +44,6 @@ PERMANENT = {
     "expired_url",
     "bad_response_url",
 }
-
-
-@dataclass
-class SlackFailure(Exception):
-    """A call did not succeed: error is Slack's code (or our reason); retry_after in seconds."""
-
-    error: str
-    permanent: bool = False
-    retry_after: int | None = None
-
-    def __str__(self) -> str:
-        return self.error
 
 
 def check_api_url() -> str:

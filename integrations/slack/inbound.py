@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, User
 from integrations.slack import linking, messages, notify, outbox
-from integrations.slack.client import SlackFailure
+from integrations.slack.errors import SlackFailure
 from integrations.slack.models import Inbound, Installation
 from scheduling.cover import services as cover
 from scheduling.cover import swaps

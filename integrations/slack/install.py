@@ -15,6 +15,7 @@ from accounts.access import is_manager_of
 from accounts.models import Team, User
 from integrations.slack import client, outbox
 from integrations.slack.client import SlackFailure
+from integrations.slack.errors import InstallError
 from integrations.slack.models import Call, Installation, SlackUser, UserGroup
 
 AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
@@ -29,10 +30,6 @@ SCOPES = (
 )
 STATE_SALT = "integrations.slack.oauth"
 STATE_MAX_AGE = 600
-
-
-class InstallError(Exception):
-    """The installation could not be completed; the message is for the manager."""
 
 
 def is_configured() -> bool:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from integrations.slack import client
-from integrations.slack.client import SlackFailure
+from integrations.slack.errors import SlackFailure
 from integrations.slack.models import Installation, SlackUser
 
 # Someone not found in Slack is looked up again after this long (they may have joined since).

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts import stamps
 from accounts.models import User
-from integrations.slack import client, linking
-from integrations.slack.client import SlackFailure
+from integrations.slack import client, linking, tasks
+from integrations.slack.errors import SlackFailure
 from integrations.slack.models import Call, CallState, Installation, UserGroup
 
 log = logging.getLogger(__name__)
@@ -56,8 +56,6 @@ def enqueue(
 
 
 def _send_on_commit(pk: int) -> None:
-    from integrations.slack import tasks
-
     def send() -> None:
         try:
             tasks.deliver.delay(pk)

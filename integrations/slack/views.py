@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
@@ -24,8 +23,9 @@ from slack_sdk.signature import SignatureVerifier
 
 from accounts.access import manager_membership_or_403
 from accounts.requests import AuthedRequest
-from integrations.slack import install, outbox
-from integrations.slack.models import Call, Inbound, Installation
+from integrations.slack import access, install, outbox, tasks
+from integrations.slack.errors import InstallError
+from integrations.slack.models import Inbound
 from rota.nexturl import local_next
 
 log = logging.getLogger(__name__)
@@ -52,8 +52,6 @@ def _unsigned() -> HttpResponse:
 
 def _accept(*, kind: str, workspace_id: str, slack_user_id: str, payload: dict) -> HttpResponse:
     """Keep the request and answer Slack at once; a worker does the work after the answer."""
-    from integrations.slack import tasks
-
     with transaction.atomic():
         inbound = Inbound.objects.create(
             kind=kind, workspace_id=workspace_id, slack_user_id=slack_user_id, payload=payload
@@ -155,7 +153,7 @@ def oauth_callback(request: AuthedRequest) -> HttpResponse:
     state, code = request.GET.get("state", ""), request.GET.get("code", "")
     try:
         team = install.team_from_state(state=state, user=request.user)
-    except install.InstallError as error:
+    except InstallError as error:
         return render(request, "integrations/slack_problem.html", {"error": error}, status=400)
     next_url = request.session.pop("slack_next", "")
     back = local_next(request, reverse("slack:team", args=[team.slug]), value=next_url)
@@ -164,26 +162,20 @@ def oauth_callback(request: AuthedRequest) -> HttpResponse:
         return HttpResponseRedirect(back)
     try:
         installation = install.complete(team=team, code=code, by=request.user)
-    except install.InstallError as error:
+    except InstallError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"Connected to Slack ({installation.workspace_name}).")
     return HttpResponseRedirect(back)
 
 
-def _installation(request: AuthedRequest, slug: str) -> Installation:
-    membership = manager_membership_or_403(request.user, slug)
-    installation = Installation.objects.filter(team=membership.team).select_related("team").first()
-    if installation is None:
-        raise Http404("Slack is not connected.")
-    return installation
-
-
 @login_required
 @require_POST
 def send_test(request: AuthedRequest, slug: str) -> HttpResponse:
     """Queue a test DM to the manager."""
-    install.send_test(installation=_installation(request, slug), by=request.user)
+    install.send_test(
+        installation=access.manager_installation_or_404(request.user, slug), by=request.user
+    )
     messages.success(request, "Test message queued; it appears under recent deliveries.")
     return _back(request, slug)
 
@@ -192,7 +184,9 @@ def send_test(request: AuthedRequest, slug: str) -> HttpResponse:
 @require_POST
 def disconnect(request: AuthedRequest, slug: str) -> HttpResponse:
     """Forget the team's Slack installation and its token."""
-    install.disconnect(installation=_installation(request, slug), by=request.user)
+    install.disconnect(
+        installation=access.manager_installation_or_404(request.user, slug), by=request.user
+    )
     messages.success(request, "Slack disconnected.")
     return _back(request, slug)
 
@@ -201,12 +195,7 @@ def disconnect(request: AuthedRequest, slug: str) -> HttpResponse:
 @require_POST
 def retry(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     """Send a failed call again."""
-    installation = _installation(request, slug)
-    call = (
-        Call.objects.filter(installation=installation, pk=pk).select_related("installation").first()
-    )
-    if call is None:
-        raise Http404("No such delivery.")
+    call = access.manager_call_or_404(request.user, slug, pk)
     if outbox.retry(call=call):
         messages.success(request, "Queued again.")
     else:

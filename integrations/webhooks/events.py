@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from integrations.webhooks import tasks
 from integrations.webhooks.models import Delivery, Endpoint, Event
 from scheduling.cover.models import CoverRequest, State
 from scheduling.oncall.models import Handoff
@@ -43,8 +44,6 @@ def _users(*ids: int | None) -> dict[int, User]:
 
 def emit(*, team_id: int, type: str, source_id: int | None, data: dict[str, Any]) -> Event | None:
     """Record the event and a delivery to each subscribed endpoint; None if already recorded."""
-    from integrations.webhooks import tasks
-
     payload = {"type": type, "timestamp": _iso(timezone.now()), "data": data}
     try:
         with transaction.atomic():

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from integrations.webhooks.errors import SendError
 from rota import http
 
 MAX_RESPONSE_BYTES = 64 * 1024
@@ -16,10 +17,6 @@ class Answer:
     status: int
     body: str
     retry_after: int | None = None
-
-
-class SendError(Exception):
-    """The request did not get an HTTP answer; the message says why, for the delivery log."""
 
 
 def _retry_after(value: str | None) -> int | None:

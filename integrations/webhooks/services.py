@@ -16,16 +16,13 @@ from standardwebhooks.webhooks import Webhook
 
 from accounts import audit
 from accounts.models import Membership, Team, User
-from integrations.webhooks import http
+from integrations.webhooks import http, tasks
+from integrations.webhooks.errors import SendError, WebhookError
 from integrations.webhooks.models import EVENT_NAMES, Delivery, DeliveryState, Endpoint, Event
 from rota import outbox, urlguard
 
 CLAIM_FOR = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=1)
-
-
-class WebhookError(Exception):
-    """A webhook action cannot be done; the message is meant for the manager."""
 
 
 def new_secret() -> str:
@@ -100,8 +97,6 @@ def remove_endpoint(*, endpoint: Endpoint, by: User) -> None:
 
 def enable_endpoint(*, endpoint: Endpoint, by: User) -> Endpoint:
     """Turn a disabled endpoint back on; its held deliveries go out at once."""
-    from integrations.webhooks import tasks
-
     with transaction.atomic():
         Endpoint.objects.filter(pk=endpoint.pk).update(
             disabled_at=None, disabled_reason="", consecutive_failures=0
@@ -123,8 +118,6 @@ def enable_endpoint(*, endpoint: Endpoint, by: User) -> Endpoint:
 
 def send_test(*, endpoint: Endpoint, by: User) -> Delivery:
     """Queue a signed test event to the endpoint."""
-    from integrations.webhooks import tasks
-
     with transaction.atomic():
         event = Event.objects.create(
             team=endpoint.team,
@@ -143,8 +136,6 @@ def send_test(*, endpoint: Endpoint, by: User) -> Delivery:
 
 def redeliver(*, delivery: Delivery, by: User) -> Delivery:
     """Send an event again (a new delivery of the same message id), e.g. after a receiver fix."""
-    from integrations.webhooks import tasks
-
     with transaction.atomic():
         Delivery.objects.filter(pk=delivery.pk).update(
             state=DeliveryState.PENDING, next_attempt_at=timezone.now(), claimed_until=None
@@ -203,7 +194,7 @@ def deliver(*, delivery_id: int, now: datetime | None = None) -> bool:
     body, headers = signed_request(delivery, now)
     try:
         answer = http.post(delivery.endpoint.url, body=body, headers=headers)
-    except http.SendError as error:
+    except SendError as error:
         _failed(delivery, now, status=None, body="", error=str(error), retry_after=None)
         return False
     if 200 <= answer.status < 300:
@@ -272,8 +263,6 @@ def _disable(endpoint: Endpoint, now: datetime, error: str) -> None:
         team=team,
         target=endpoint,
     )
-    from integrations.webhooks import tasks
-
     transaction.on_commit(lambda: tasks.email_disabled.delay(endpoint.pk))
 
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.utils import timezone
+
+from integrations.webhooks import events, services
+from integrations.webhooks.models import Delivery, Endpoint
 
 log = logging.getLogger(__name__)
 
@@ -20,17 +24,12 @@ def enqueue(delivery_id: int) -> None:
 @shared_task
 def deliver(delivery_id: int) -> None:
     """Send one delivery if it is still due (once, however often this runs)."""
-    from integrations.webhooks import services
-
     services.deliver(delivery_id=delivery_id)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=10)
 def email_disabled(endpoint_id: int) -> None:
     """Email the managers that a webhook was turned off (retried while SMTP is down)."""
-    from integrations.webhooks import services
-    from integrations.webhooks.models import Endpoint
-
     endpoint = Endpoint.objects.select_related("team").filter(pk=endpoint_id).first()
     if endpoint is not None and not endpoint.is_active:
         services.email_disabled(endpoint=endpoint)
@@ -39,11 +38,6 @@ def email_disabled(endpoint_id: int) -> None:
 @shared_task
 def deliver_due() -> int:
     """Send every delivery whose back-off ended."""
-    from django.utils import timezone
-
-    from integrations.webhooks import services
-    from integrations.webhooks.models import Delivery
-
     ids = list(
         Delivery.objects.due(timezone.now())
         .order_by("next_attempt_at")
@@ -55,7 +49,5 @@ def deliver_due() -> int:
 @shared_task
 def sweep() -> int:
     """Record events no signal recorded, then send what is due (each minute)."""
-    from integrations.webhooks import events
-
     events.sweep()
     return deliver_due()

@@ -13,6 +13,7 @@ from accounts.requests import AuthedRequest
 from integrations.paging.presenters import paging_section
 from integrations.webhooks import presenters, services
 from integrations.webhooks.access import manager_delivery_or_404, manager_endpoint_or_404
+from integrations.webhooks.errors import WebhookError
 from integrations.webhooks.forms import EndpointForm, EventsForm
 
 NEW_SECRET_SESSION_KEY = "webhooks_new_secret"
@@ -61,7 +62,7 @@ def endpoint_add(request: AuthedRequest, slug: str) -> HttpResponse:
             description=form.cleaned_data["description"],
             by=request.user,
         )
-    except services.WebhookError as error:
+    except WebhookError as error:
         messages.error(request, str(error))
         return _back(slug)
     request.session[NEW_SECRET_SESSION_KEY] = {

@@ -23,9 +23,9 @@ class EmailBackend(BaseEmailBackend):
         """Keep every message; return how many were kept."""
         sent = 0
         for message in email_messages:
-            raw = message.message().as_bytes(linesep="\n")
+            raw = message.message().as_bytes()
             mail_id = store.save(raw)
-            subject = str(make_header(decode_header(message.subject or "")))
+            subject = str(make_header(decode_header(str(message.subject or ""))))
             link = f"{settings.SITE_URL.rstrip('/')}/dev/mail/{mail_id}/"
             with _lock:
                 sys.stdout.write(f"Mail to {', '.join(message.to)} · {subject} · {link}\n")

@@ -43,7 +43,7 @@ class Mail:
 
 
 def _parse(mail_id: str, raw: bytes, *, body: bool) -> Mail:
-    message: EmailMessage = BytesParser(policy=policy.default).parsebytes(raw)  # type: ignore[assignment]
+    message: EmailMessage = BytesParser(policy=policy.default).parsebytes(raw)
     date = message["Date"].datetime if message["Date"] else None
     mail = Mail(
         id=mail_id,

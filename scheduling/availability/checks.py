@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from scheduling.availability.models import CalendarConnection
 from scheduling.requirements.automatic import automatic_check
 
 
@@ -15,8 +16,6 @@ from scheduling.requirements.automatic import automatic_check
 )
 def calendar_connected(*, team, users: list, on: date, params: dict) -> dict[int, bool]:
     """Tell who has at least one calendar that has been imported successfully, in one query."""
-    from scheduling.availability.models import CalendarConnection
-
     ids = [user.pk for user in users]
     connected = set(
         CalendarConnection.objects.working()

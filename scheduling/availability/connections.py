@@ -19,7 +19,7 @@ from accounts import audit, stamps
 from accounts.models import User
 from rota import http, outbox, urlguard
 from rota.queue import after_commit
-from scheduling.availability import ics_import
+from scheduling.availability import ics_import, tasks
 from scheduling.availability.errors import (  # noqa: F401 (callers read them from here too)
     CalendarFetchError,
 )
@@ -195,10 +195,8 @@ def remove_connection(*, connection: CalendarConnection, by: User) -> None:
 
 def request_sync(*, connection: CalendarConnection) -> None:
     """Import the connection in the background once the current transaction commits."""
-    from scheduling.availability.tasks import sync_connection
-
     pk = connection.pk
-    after_commit(sync_connection, pk)  # broker down: the 30-minute sync reads it
+    after_commit(tasks.sync_connection, pk)  # broker down: the 30-minute sync reads it
 
 
 def _read(connection: CalendarConnection, start: datetime, end: datetime):

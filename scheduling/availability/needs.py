@@ -14,10 +14,10 @@ from scheduling.availability.models import AvailabilityDeadline, MonthConfirmati
 def not_confirmed(teams: list[Team], now: datetime) -> list[Need]:
     """Count, per team, the members who have not said "I'm done" for the next deadline's month."""
     deadlines: dict[int, AvailabilityDeadline] = {}
-    for deadline in AvailabilityDeadline.objects.filter(
-        team__in=teams, due_on__gte=now.date()
-    ).order_by("due_on"):
-        deadlines.setdefault(deadline.team_id, deadline)
+    for row in AvailabilityDeadline.objects.filter(team__in=teams, due_on__gte=now.date()).order_by(
+        "due_on"
+    ):
+        deadlines.setdefault(row.team_id, row)
     members: dict[int, set[int]] = {}
     for team_id, user_id in Membership.objects.filter(team_id__in=deadlines).values_list(
         "team_id", "user_id"

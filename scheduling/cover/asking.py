@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import audit
+from scheduling.cover import tasks
 from scheduling.cover.models import (
     ACTIVE,
     Ask,
@@ -46,8 +47,6 @@ def _on_commit(task, *args) -> None:
 
 def ask_next(request: CoverRequest, *, count: int = 1, now: datetime | None = None) -> list[Ask]:
     """Ask the next `count` candidates not asked yet; escalate when nobody is left."""
-    from scheduling.cover import tasks
-
     now = now or timezone.now()
     with transaction.atomic():
         # The row lock makes concurrent sweeps and declines ask each person once.
@@ -91,8 +90,6 @@ def start_asking(request: CoverRequest, *, now: datetime | None = None) -> list[
 
 def escalate(request: CoverRequest, *, why: str, now: datetime | None = None) -> bool:
     """Tell the managers (once) that this request needs them; return whether it escalated now."""
-    from scheduling.cover import tasks
-
     now = now or timezone.now()
     if not CoverRequest.objects.filter(pk=request.pk, state=State.OPEN).update(
         state=State.ESCALATED, escalated_at=now
@@ -142,8 +139,6 @@ def expire_overdue(*, now: datetime | None = None) -> int:
 
 def send_reminders(*, now: datetime | None = None) -> int:
     """Remind, once, everyone who has not answered by half their wait."""
-    from scheduling.cover import tasks
-
     now = now or timezone.now()
     due = Ask.objects.waiting().filter(
         reminded_at__isnull=True, asked_at__isnull=False, wait_until__gt=now

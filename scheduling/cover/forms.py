@@ -71,8 +71,9 @@ class PartForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if bool(data.get("starts_at")) != bool(data.get("ends_at")):
             raise forms.ValidationError("Give both the start and the end of the part, or neither.")
         return data

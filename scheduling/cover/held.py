@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from scheduling.availability.hooks import HeldSeat
+from scheduling.cover import services
 from scheduling.cover.models import CoverRequest
 from scheduling.rotas.models import Seat
 
@@ -47,8 +48,6 @@ def ask_for_cover(
     *, user: User, seat_ids: list[int], reason: str = ""
 ) -> tuple[list[CoverRequest], list[str]]:
     """Open a cover request for each listed seat the person holds; return them and any refusals."""
-    from scheduling.cover import services
-
     seats = list(
         Seat.objects.published()
         .filter(pk__in=seat_ids, holder=user, shift__ends_at__gt=timezone.now())

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts import audit
 from accounts.models import User
+from scheduling.cover import tasks
 from scheduling.cover.errors import CoverError
 from scheduling.cover.models import SwapOffer, SwapState
 from scheduling.cover.signals import swap_offered
@@ -69,7 +70,10 @@ def _problems(
     built: dict[int, problem_builder.PeriodProblem], mine: Seat, theirs: Seat
 ) -> list[str]:
     """Check the swap against the period problems in `built` (built on demand, left unchanged)."""
-    gets = {mine.pk: theirs.holder, theirs.pk: mine.holder}
+    my_holder, their_holder = mine.holder, theirs.holder
+    # Callers pass held seats only: swappable_seats() and the offer's checks exclude empty ones.
+    assert my_holder is not None and their_holder is not None
+    gets = {mine.pk: their_holder, theirs.pk: my_holder}
     for seat in (mine, theirs):
         period_id = seat.shift.period_id
         if period_id not in built:
@@ -99,8 +103,6 @@ def _refuse_if_broken(mine: Seat, theirs: Seat) -> None:
 
 def offer_swap(*, from_seat: Seat, to_seat: Seat, by: User, note: str = "") -> SwapOffer:
     """Offer my seat in exchange for a colleague's seat."""
-    from scheduling.cover import tasks
-
     from_seat = Seat.objects.select_related("shift__team").get(pk=from_seat.pk)
     to_seat = Seat.objects.select_related("shift", "holder").get(pk=to_seat.pk)
     now = timezone.now()
@@ -144,8 +146,6 @@ def answer_swap(
     *, offer: SwapOffer, accept: bool, by: User, now: datetime | None = None
 ) -> SwapOffer:
     """The colleague accepts (both seats change hands, one new version) or declines."""
-    from scheduling.cover import tasks
-
     now = now or timezone.now()
     if by.pk != offer.offered_to_id:
         raise CoverError("This offer was made to someone else.")

@@ -1,8 +1,9 @@
 """Overrides without a manager: a colleague takes an open request, whole or a part of it.
 
-A take is an agree the person gives without being asked first: the same claim (`_cover`), the
-same checks (ranked for the request, free in the window), the same signals and emails. A
-manager may put anyone on the request, or on a part of it ("Put Ravi on 09:00–13:00").
+A take is an agree the person gives without being asked first: the same claim
+(`services.resolving.claim`), the same checks (ranked for the request, free in the window), the
+same signals and emails. A manager may put anyone on the request, or on a part of it ("Put Ravi
+on 09:00–13:00").
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from accounts.access import is_manager_of
 from accounts.models import User
 from scheduling.cover.errors import AlreadyCovered, CoverError
 from scheduling.cover.models import ACTIVE, CoverRequest
-from scheduling.cover.services import _cover, open_request
+from scheduling.cover.services.opening import open_request
+from scheduling.cover.services.resolving import claim
 from scheduling.rotas.models import Seat
 
 
@@ -55,7 +57,7 @@ def take(
     starts_at = starts_at or request.starts_at
     ends_at = ends_at or request.ends_at
     if (starts_at, ends_at) == (request.starts_at, request.ends_at):
-        return _cover(request_id=request.pk, user=user, by=by, ask=None, now=now)
+        return claim(request_id=request.pk, user=user, by=by, ask=None, now=now)
     if not (request.starts_at <= starts_at < ends_at <= request.ends_at):
         raise CoverError("The part must lie inside the time asked for, and end after it starts.")
     if ends_at <= now:
@@ -70,7 +72,7 @@ def take(
         CoverRequest.objects.filter(pk=request.pk).update(
             starts_at=starts_at, ends_at=ends_at, partial=True
         )
-        covered = _cover(request_id=request.pk, user=user, by=by, ask=None, now=now)
+        covered = claim(request_id=request.pk, user=user, by=by, ask=None, now=now)
         for a, b in ((request.starts_at, starts_at), (ends_at, request.ends_at)):
             if a < b and b > now:
                 _reopen_rest(request=locked, starts_at=a, ends_at=b, now=now)

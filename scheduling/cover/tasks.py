@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from scheduling.cover import asking, emails
+from scheduling.cover.models import Ask, AskState, CoverRequest, SwapOffer
+
 
 def _ask(ask_id: int):
-    from scheduling.cover.models import Ask
 
     return (
         Ask.objects.select_related(
@@ -18,7 +20,6 @@ def _ask(ask_id: int):
 
 
 def _request(request_id: int):
-    from scheduling.cover.models import CoverRequest
 
     return (
         CoverRequest.objects.select_related(
@@ -32,8 +33,6 @@ def _request(request_id: int):
 @shared_task(name="cover.tasks.send_ask")
 def send_ask(ask_id: int) -> None:
     """Email a candidate the question."""
-    from scheduling.cover import emails
-
     ask = _ask(ask_id)
     if ask is not None:
         emails.send_ask(ask)
@@ -42,9 +41,6 @@ def send_ask(ask_id: int) -> None:
 @shared_task(name="cover.tasks.send_reminder")
 def send_reminder(ask_id: int) -> None:
     """Remind a candidate who has not answered."""
-    from scheduling.cover import emails
-    from scheduling.cover.models import AskState
-
     ask = _ask(ask_id)
     if ask is not None and ask.state == AskState.ASKED:
         emails.send_ask(ask, reminder=True)
@@ -53,8 +49,6 @@ def send_reminder(ask_id: int) -> None:
 @shared_task(name="cover.tasks.send_escalation")
 def send_escalation(request_id: int) -> None:
     """Email the managers about a request nobody took."""
-    from scheduling.cover import emails
-
     request = _request(request_id)
     if request is not None:
         emails.send_escalation(request)
@@ -63,8 +57,6 @@ def send_escalation(request_id: int) -> None:
 @shared_task(name="cover.tasks.send_covered")
 def send_covered(request_id: int) -> None:
     """Tell everyone concerned who covers."""
-    from scheduling.cover import emails
-
     request = _request(request_id)
     if request is not None and request.covered_by_id:
         emails.send_covered(request)
@@ -73,8 +65,6 @@ def send_covered(request_id: int) -> None:
 @shared_task(name="cover.tasks.send_undone")
 def send_undone(request_id: int) -> None:
     """Tell the requester and the former cover that the cover was undone."""
-    from scheduling.cover import emails
-
     request = _request(request_id)
     if request is not None:
         emails.send_undone(request)
@@ -83,9 +73,6 @@ def send_undone(request_id: int) -> None:
 @shared_task(name="cover.tasks.send_swap_offer")
 def send_swap_offer(offer_id: int) -> None:
     """Email the colleague a swap offer."""
-    from scheduling.cover import emails
-    from scheduling.cover.models import SwapOffer
-
     offer = SwapOffer.objects.filter(pk=offer_id).first()
     if offer is not None:
         emails.send_swap_offer(offer)
@@ -94,9 +81,6 @@ def send_swap_offer(offer_id: int) -> None:
 @shared_task(name="cover.tasks.send_swap_answer")
 def send_swap_answer(offer_id: int) -> None:
     """Tell the offerer the answer to their swap."""
-    from scheduling.cover import emails
-    from scheduling.cover.models import SwapOffer
-
     offer = SwapOffer.objects.filter(pk=offer_id).first()
     if offer is not None:
         emails.send_swap_answer(offer)
@@ -105,6 +89,4 @@ def send_swap_answer(offer_id: int) -> None:
 @shared_task(name="cover.tasks.sweep")
 def sweep() -> dict[str, int]:
     """Time out unanswered questions, send reminders, escalate; idempotent."""
-    from scheduling.cover.asking import sweep as run
-
-    return run()
+    return asking.sweep()

@@ -47,7 +47,8 @@ list the alternatives, since a cover request may replace its holder.
 
 from .candidates import rank_candidates
 from .greedy import greedy_solve
-from .problem import Person, Problem, ProblemError, Rules, Slot, parse_problem
+from .parse import parse_problem
+from .problem import Person, Problem, ProblemError, Rules, Slot
 from .rules import violations
 from .solution import Candidate, Solution, Stage, solution_to_dict
 from .solver import solve

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from typing import Any, NoReturn, Protocol
 
 from .greedy import greedy_solve
-from .problem import ProblemError, parse_problem
+from .parse import parse_problem
+from .problem import ProblemError
 from .solution import solution_to_dict
 from .solver import solve
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -102,8 +102,9 @@ class AuditFilterForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.team = team
-        self.fields["person"].choices = [("", "Anyone")] + [(str(pk), name) for pk, name in people]
-        self.fields["action"].choices = [("", "Any action")] + [
+        person = cast(forms.TypedChoiceField, self.fields["person"])
+        person.choices = [("", "Anyone")] + [(str(pk), name) for pk, name in people]
+        cast(forms.ChoiceField, self.fields["action"]).choices = [("", "Any action")] + [
             (a, action_label(a)) for a in actions
         ]
 

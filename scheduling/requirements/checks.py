@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from allauth.mfa.models import Authenticator
+
 from scheduling.requirements.automatic import automatic_check
 
 
@@ -26,8 +28,6 @@ def has_oncall_phone(*, team, users: list, on: date, params: dict) -> dict[int, 
 )
 def has_mfa_enabled(*, team, users: list, on: date, params: dict) -> dict[int, bool]:
     """Tell who has a TOTP authenticator, in one query."""
-    from allauth.mfa.models import Authenticator
-
     with_totp = set(
         Authenticator.objects.filter(
             user__in=[user.pk for user in users], type=Authenticator.Type.TOTP

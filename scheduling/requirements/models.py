@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, timedelta
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Team
 from rota.text import validate_single_line
+from scheduling.requirements.automatic import get_check
 
 
 class Kind(models.TextChoices):
@@ -78,8 +82,6 @@ class Requirement(models.Model):
     @property
     def automatic(self):
         """Return the registered automatic check, or None when it is not available."""
-        from scheduling.requirements.automatic import get_check
-
         return get_check(self.check_key) if self.kind == Kind.AUTOMATIC else None
 
     @property
@@ -94,8 +96,6 @@ class Requirement(models.Model):
     @property
     def check_url(self) -> str:
         """Return where the engineer can fix an unmet automatic check, if anywhere."""
-        from django.urls import NoReverseMatch, reverse
-
         check = self.automatic
         if check is None or not check.url_name:
             return ""
@@ -131,9 +131,6 @@ class CompletionQuerySet(models.QuerySet):
 
 def evidence_path(completion: Completion, filename: str) -> str:
     """Store evidence under a per-team folder with a random name (MEDIA_ROOT is private)."""
-    import secrets
-    from pathlib import PurePath
-
     suffix = PurePath(filename).suffix.lower()
     return f"evidence/{completion.requirement.team_id}/{secrets.token_hex(16)}{suffix}"
 

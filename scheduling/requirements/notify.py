@@ -13,6 +13,8 @@ from django.utils import timezone
 from accounts import stamps
 from accounts.models import Membership, Team, User
 from rota import outbox
+from scheduling.requirements.models import Completion
+from scheduling.requirements.state import team_today
 
 # Rota periods do not exist yet: managers hear about eligibility lapsing within this many
 # days. The rota period (scheduling.rotas) will refine this to "the next period's dates".
@@ -99,9 +101,6 @@ def warn_expiring() -> int:
 
     Each warning is claimed on its completion row first, so a second run sends nothing.
     """
-    from scheduling.requirements.models import Completion
-    from scheduling.requirements.state import team_today
-
     sent = 0
     for team in Team.objects.filter(requirements__archived_at__isnull=True).distinct():
         today = team_today(team)
@@ -165,8 +164,6 @@ def warn_expiring() -> int:
 
 def _claim(completion, field: str) -> bool:
     """Mark a warning as sent, race-free; False when another run already sent it."""
-    from scheduling.requirements.models import Completion
-
     claimed = Completion.objects.filter(pk=completion.pk, **{f"{field}__isnull": True}).update(
         **{field: timezone.now()}
     )

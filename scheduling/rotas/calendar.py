@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 
 from accounts import fragments
-from accounts.models import Membership
+from accounts.models import Membership, User
 from scheduling.engine import rank_candidates
 from scheduling.rotas import grid_html, health, inputs
 from scheduling.rotas import problem as problem_builder
@@ -56,6 +56,7 @@ class PersonLoad:
     elsewhere: int = 0
     elsewhere_title: str = ""
     busy_hours: float = 0.0
+    bar: int = 0  # the width of the load bar, in percent of the heaviest load
 
 
 def _days(first: date, last: date) -> list[date]:
@@ -67,8 +68,8 @@ def cached_sections(period) -> dict[str, Any]:
 
     They change when anything in the team changes (its stamp) and when the team's day turns
     (eligibility and past shifts are counted as of today); times show in the viewer's zone.
-    They hold only strings and counts: the open seat, the CSRF token and the recommendation's
-    progress are the page's own, per request.
+    They hold only plain strings, numbers and dicts; the open seat and the CSRF token are the
+    page's own, per request.
     """
     zone = timezone.get_current_timezone_name()
     # A shared person's seats in their other teams show here too: those teams' stamps count.
@@ -116,7 +117,7 @@ def seat_panel(period, seat_pk: int) -> dict[str, Any]:
     except Seat.DoesNotExist:
         return {}
     selected = next(s for s in pp.seats if s.pk == seat_pk)
-    selected.draft_user = pp.users.get(selected.proposed_holder_id)
+    selected.draft_user = _draft_user(pp, selected)
     ranked = candidates(pp, selected)
     listed = {c["user"].pk for c in ranked}
     return {
@@ -127,10 +128,16 @@ def seat_panel(period, seat_pk: int) -> dict[str, Any]:
     }
 
 
+def _draft_user(pp: PeriodProblem, seat: Seat) -> User | None:
+    """Return the seat's proposed holder if they are a member (None for a former member)."""
+    holder_id = seat.proposed_holder_id
+    return pp.users.get(holder_id) if holder_id is not None else None
+
+
 def _sections(period) -> fragments.Part:
     pp = problem_builder.build(period, with_day_states=True)
     for seat in pp.seats:
-        seat.draft_user = pp.users.get(seat.proposed_holder_id)
+        seat.draft_user = _draft_user(pp, seat)
     roles, shift_rows = shifts_table(pp)
     explainer = Explainer(pp)
     shown = grid(pp, explainer)
@@ -276,13 +283,13 @@ def candidates(pp: PeriodProblem, seat: Seat) -> list[dict[str, Any]]:
     ranked = rank_candidates(pp.problem, str(seat.pk), pp.draft())
     return [
         {
-            "user": users[user_id_of(c.person)],
+            "user": users[user_id],
             "score": c.score,
             "percent": round(c.score * 100),
             "reasons": c.reasons,
         }
         for c in ranked
-        if user_id_of(c.person) in users
+        if (user_id := user_id_of(c.person)) is not None and user_id in users
     ]
 
 
@@ -295,8 +302,8 @@ def summary(pp: PeriodProblem, explainer: Explainer | None = None) -> dict[str, 
     past = {p.id: p.past_shifts for p in pp.problem.people}
     loads = {u.pk: PersonLoad(user=u, past=past.get(person_id(u.pk), 0)) for u in pp.members}
     for user_id, load in loads.items():
-        teams = pp.past_by_team.get(user_id, {})
-        load.past_title = ", ".join(f"{name} {n}" for name, n in sorted(teams.items()))
+        past_teams = pp.past_by_team.get(user_id, Counter[str]())
+        load.past_title = ", ".join(f"{name} {n}" for name, n in sorted(past_teams.items()))
         mine = pp.commitments.get(user_id, [])
         # Upcoming utilisation: seats held elsewhere during this period, and calendar time.
         load.elsewhere = sum(1 for c in mine if c.team_id != period.team_id)
@@ -307,17 +314,17 @@ def summary(pp: PeriodProblem, explainer: Explainer | None = None) -> dict[str, 
         load.elsewhere_title = ", ".join(f"{name} {n}" for name, n in sorted(by_team.items()))
         own = pp.windows.get(user_id)
         load.busy_hours = sum((b - a).total_seconds() for a, b in (own.busy if own else [])) / 3600
-    empty = []
+    empty: list[Seat] = []
     for seat in pp.seats:
-        load = loads.get(seat.proposed_holder_id)
-        if load is None:
+        found = loads.get(seat.proposed_holder_id) if seat.proposed_holder_id else None
+        if found is None:
             empty.append(seat)
             continue
         day = pp.seat_dates[seat.pk]
-        load.seats += 1
-        load.weight += seat.shift.weight
-        load.weekends += day.weekday() >= 5
-        load.holidays += day in holidays
+        found.seats += 1
+        found.weight += seat.shift.weight
+        found.weekends += day.weekday() >= 5
+        found.holidays += day in holidays
     rows = sorted(loads.values(), key=lambda x: (-x.weight, x.user.name))
     top = max((r.weight for r in rows), default=0) or 1
     for row in rows:

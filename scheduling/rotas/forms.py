@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
+import holidays
 from django import forms
 
 from rota import bounds
@@ -69,8 +70,6 @@ class RotaSettingsForm(forms.ModelForm):
         return value
 
     def clean_holiday_country(self) -> str:
-        import holidays
-
         code = self.cleaned_data["holiday_country"].strip().upper()
         if code and code not in holidays.list_supported_countries():
             raise forms.ValidationError(

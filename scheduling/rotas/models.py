@@ -255,6 +255,9 @@ class Seat(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Bumped by every manager edit: an edit made from an older page is told it changed meanwhile.
     version = models.PositiveIntegerField(default=0)
+    # Not a column: the period calendar (rotas/calendar.py) sets the proposed holder it already
+    # loaded with the team's members, so its templates name people without a query per seat.
+    draft_user: User | None
 
     objects = SeatQuerySet.as_manager()
 

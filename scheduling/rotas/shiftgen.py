@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import holidays
+
 
 @dataclass(frozen=True)
 class PatternSpec:
@@ -137,8 +139,6 @@ def public_holidays(country: str, years: Iterable[int]) -> frozenset[date]:
 def _holidays(country: str, years: tuple[int, ...]) -> frozenset[date]:
     # Kept per process: building a country's calendar costs milliseconds and every period
     # page asks twice (the summary and the health).
-    import holidays
-
     try:
         return frozenset(holidays.country_holidays(country, years=list(years)).keys())
     except NotImplementedError:

@@ -4,26 +4,23 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from scheduling.rotas import progress
+from scheduling.rotas.services import recommend as recommend_service
+
 
 @shared_task(name="rotas.tasks.recommend")
 def recommend(recommendation_id: int) -> None:
     """Run the engine for a queued recommendation."""
-    from scheduling.rotas.services import run_recommendation
-
-    run_recommendation(recommendation_id=recommendation_id)
+    recommend_service.run_recommendation(recommendation_id=recommendation_id)
 
 
 @shared_task(name="rotas.tasks.recommend_many")
 def recommend_many(recommendation_ids: list[int]) -> None:
     """Run several teams' queued recommendations one after another."""
-    from scheduling.rotas.services.recommend import run_recommendations
-
-    run_recommendations(recommendation_ids=recommendation_ids)
+    recommend_service.run_recommendations(recommendation_ids=recommendation_ids)
 
 
 @shared_task(name="rotas.tasks.finish_announcing")
 def finish_announcing(period_id: int) -> None:
     """Clear the period's "telling the team" mark once the announcement's tasks were queued."""
-    from scheduling.rotas import progress
-
     progress.finish(period_id=period_id)

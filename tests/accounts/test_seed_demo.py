@@ -15,6 +15,7 @@ def _seed() -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_seed_demo_is_idempotent_and_prints_logins():
     output = _seed()
     counts = (
@@ -34,6 +35,7 @@ def test_seed_demo_is_idempotent_and_prints_logins():
     assert output.splitlines()[-1] == again.splitlines()[-1]
 
 
+@pytest.mark.slow
 def test_demo_has_two_teams_one_follow_the_sun_and_a_manager_each():
     _seed()
     payments = Team.objects.get(slug="payments")
@@ -46,6 +48,7 @@ def test_demo_has_two_teams_one_follow_the_sun_and_a_manager_each():
         assert Membership.objects.filter(team=team, role="manager").count() == 1
 
 
+@pytest.mark.slow
 def test_demo_manager_can_sign_in(client):
     _seed()
     response = client.post(
@@ -56,6 +59,7 @@ def test_demo_manager_can_sign_in(client):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow
 def test_seed_demo_sends_no_mail(mailoutbox):
     # Transactional, so the publish hooks that would send mail really run at commit.
     _seed()

@@ -19,6 +19,7 @@ from accounts.fragments import next_midnight
 from tests.factories import MembershipFactory
 from tests.oncall.factories import utc
 from tests.requirements.factories import RequirementFactory
+from tests.services import wait_until
 
 
 def test_saving_a_watched_row_renews_only_its_teams_stamp(team, other_team, engineer):
@@ -98,13 +99,21 @@ def test_the_dashboard_shows_a_new_team_at_once(engineer, other_team):
     assert other_team.name in client.get("/").content.decode()
 
 
-def test_readers_that_miss_together_wait_for_one_build(team):
+def test_readers_that_miss_together_wait_for_one_build(team, monkeypatch):
     stamp = stamps.stamps([team.pk])  # created before the threads race for it
-    builds, values = [], []
+    builds, values, waiting = [], [], []
+    wait_for_part = fragments._wait_for
+
+    def counted_wait(*args, **kwargs):
+        waiting.append(1)
+        return wait_for_part(*args, **kwargs)
+
+    monkeypatch.setattr(fragments, "_wait_for", counted_wait)
 
     def build() -> fragments.Part:
         builds.append(1)
-        time.sleep(0.3)
+        # The part is done only once every other reader is waiting for it, not building it.
+        wait_until("the other three readers waiting", lambda: len(waiting) == 3, timeout=10)
         return fragments.Part("grid")
 
     def read() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import caldav
+import pytest
 import time_machine
 
 from scheduling.availability.models import BusyBlock, CalendarConnection
@@ -38,6 +39,7 @@ def test_add_ics_refuses_a_blocked_address_with_a_form_error(engineer_client):
     assert not CalendarConnection.objects.exists()
 
 
+@pytest.mark.slow
 def test_caldav_connect_then_pick_a_calendar(
     engineer_client, engineer, radicale, django_capture_on_commit_callbacks
 ):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -9,7 +11,7 @@ import time_machine
 
 from accounts.models import AuditEntry
 from scheduling.availability.models import AvailabilityEntry, BusyBlock, MonthConfirmation
-from tests.availability.factories import BusyBlockFactory, EntryFactory
+from tests.availability.factories import BusyBlockFactory, ConnectionFactory, EntryFactory
 
 NOW = datetime(2026, 10, 20, 9, 0, tzinfo=UTC)
 
@@ -22,6 +24,21 @@ def _frozen():
 
 def marks(user) -> dict[date, str]:
     return dict(AvailabilityEntry.objects.filter(user=user).whole_days().values_list("day", "kind"))
+
+
+def cell(page: str, day: str) -> tuple[set[str], str]:
+    """Return the classes and the title of the grid's cell for ``day`` (YYYY-MM-DD)."""
+    found = re.search(rf'<label class="([^"]*)" data-day="{day}"(?: title="([^"]*)")?>', page)
+    assert found, f"no cell for {day}"
+    return set(found.group(1).split()), html.unescape(found.group(2) or "")
+
+
+def month_heads(page: str) -> list[str]:
+    return re.findall(
+        r"(?:January|February|March|April|May|June|July|August|September|"
+        r"October|November|December) 20\d\d",
+        page,
+    )
 
 
 def test_month_page_shows_three_months_marks_and_busy_titles_to_the_owner(
@@ -37,12 +54,19 @@ def test_month_page_shows_three_months_marks_and_busy_titles_to_the_owner(
     response = engineer_client.get("/availability/")
     page = response.content.decode()
     assert response.status_code == 200
-    for month in ("October 2026", "November 2026", "December 2026"):
-        assert month in page
-    assert 'data-day="2026-10-22"' in page
-    assert "av-unavailable" in page
-    assert "Dentist" in page
-    assert "Wedding" in page
+    assert list(dict.fromkeys(month_heads(page))) == [
+        "October 2026",
+        "November 2026",
+        "December 2026",
+    ]
+    classes, title = cell(page, "2026-10-22")
+    assert "av-unavailable" in classes and title == "Wedding"
+    classes, title = cell(page, "2026-11-03")
+    assert "av-busy" in classes and title == "Busy: Dentist"
+    classes, title = cell(page, "2026-10-21")
+    assert not classes & {"av-unavailable", "av-preferred", "av-available", "av-busy"}
+    assert title == ""
+    assert "av-past" in cell(page, "2026-10-19")[0] and "av-today" in cell(page, "2026-10-20")[0]
 
 
 def test_mark_days_without_javascript(engineer_client, engineer):
@@ -123,7 +147,7 @@ def test_past_days_and_missing_days_are_refused(engineer_client, engineer):
     response = engineer_client.post(
         "/availability/mark/", {"days": ["2026-10-19"], "kind": "unavailable"}, follow=True
     )
-    assert "past" in response.content.decode()
+    assert "Days in the past cannot be changed." in response.content.decode()
     response = engineer_client.post("/availability/mark/", {"kind": "unavailable"})
     assert response.status_code == 400
     assert "Pick at least one day" in response.content.decode()
@@ -176,9 +200,14 @@ def test_override_busy_block_only_for_its_owner(engineer_client, engineer, manag
 def test_confirm_and_reopen_month(engineer_client, engineer):
     engineer_client.post("/availability/confirm/", {"month": "2026-11"})
     assert MonthConfirmation.objects.filter(user=engineer, month=date(2026, 11, 1)).exists()
-    assert "Done" in engineer_client.get("/availability/").content.decode()
+    page = engineer_client.get("/availability/").content.decode()
+    assert 'name="reopen_month" value="2026-11"' in page
+    assert 'name="reopen_month" value="2026-10"' not in page
+    assert "I’m done for November" not in page and "I’m done for October" in page
     engineer_client.post("/availability/confirm/", {"reopen_month": "2026-11"})
     assert not MonthConfirmation.objects.exists()
+    page = engineer_client.get("/availability/").content.decode()
+    assert "I’m done for November" in page and 'name="reopen_month"' not in page
 
 
 def test_registered_shift_sources_show_on_the_grid(engineer_client, engineer):
@@ -192,11 +221,22 @@ def test_registered_shift_sources_show_on_the_grid(engineer_client, engineer):
         page = engineer_client.get("/availability/").content.decode()
     finally:
         hooks.SHIFT_SOURCES.remove(shifts)
-    assert "Primary 09:00" in page
-    assert "on shift" in page
+    classes, _ = cell(page, "2026-10-29")
+    assert "av-shift" in classes
+    assert page.count('<span class="av-shift-label">Primary 09:00</span>') == 1
+    assert "Thursday 29 October: not marked, on shift" in page
+    assert "av-shift" not in cell(page, "2026-10-28")[0]
 
 
-def test_sync_task_returns_quietly_when_the_connection_is_gone(db):
+def test_sync_task_returns_quietly_when_the_connection_is_gone(db, monkeypatch):
+    from scheduling.availability import connections
     from scheduling.availability.tasks import sync_connection
 
-    sync_connection.delay(987654)
+    imported = []
+    monkeypatch.setattr(connections, "import_connection", lambda **kw: imported.append(kw))
+    result = sync_connection.apply(args=(987654,))
+    assert result.successful() and result.result is None
+    assert imported == []
+    ready = ConnectionFactory()
+    sync_connection.apply(args=(ready.pk,))  # the same task imports a connection that exists
+    assert [kw["connection"].pk for kw in imported] == [ready.pk]

@@ -21,6 +21,7 @@ from scheduling.rotas.models import Seat, SeatChange
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow
 def test_every_demo_persons_feed_shows_their_demo_shifts(
     client, django_capture_on_commit_callbacks
 ):

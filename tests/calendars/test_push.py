@@ -66,6 +66,7 @@ def pushed(radicale, team, manager, engineer, partner, django_capture_on_commit_
     return rota, newcomer
 
 
+@pytest.mark.slow
 def test_publish_reassign_republish_and_an_outage(
     radicale,
     pushed,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import zoneinfo
 from datetime import datetime, timedelta
 from importlib import import_module
@@ -15,6 +14,7 @@ from scheduling.rotas.services.publishing import publish
 from tests.calendars.conftest import daily_shifts
 from tests.calendars.factories import PeriodFactory, SeatFactory
 from tests.factories import MembershipFactory, TeamFactory
+from tests.services import wait_until
 
 
 def test_beat_entries_name_real_tasks():
@@ -35,8 +35,6 @@ def test_a_published_rota_reaches_the_calendars_through_a_real_worker(celery_wor
 
     publish(period=period, by=manager, confirm_unfilled=True)  # commits; the signal sends the tasks
 
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and ProcessedChange.objects.count() < 2:
-        time.sleep(0.2)
+    wait_until("two changes processed", lambda: ProcessedChange.objects.count() >= 2, timeout=30)
     assert ProcessedChange.objects.count() == 2
     assert CalendarEntry.objects.filter(user=engineer, status="confirmed").count() == 2

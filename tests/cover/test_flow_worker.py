@@ -7,8 +7,6 @@ people's CalDAV calendars and feeds show it → emails sent.
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
 
 import caldav
 import icalendar
@@ -21,6 +19,7 @@ from calendars.models import CalendarPreferences, PushTarget
 from calendars.sync import entry_uid
 from scheduling.cover import services as cover_services
 from scheduling.rotas.models import Seat
+from tests.services import wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -29,17 +28,6 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 def celery_worker_env(smtp_sink) -> dict[str, str]:
     """Send the worker's mail to the test's SMTP sink."""
     return {"EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink[1]}"}
-
-
-def wait_for(what: str, check: Callable[[], object], timeout: float = 60) -> object:
-    """Poll until check() returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.3)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def mails_to(sink, address: str, subject_part: str) -> list:
@@ -92,24 +80,24 @@ def test_cant_make_it_to_covered_through_the_worker(live_week, celery_worker, ra
         entry_uid(seat_id=seat.pk, user_id=requester.pk),
         entry_uid(seat_id=seat.pk, user_id=bob.pk),
     )
-    wait_for("the requester's shift in CalDAV", lambda: mine in caldav_uids(requester))
+    wait_until("the requester's shift in CalDAV", lambda: mine in caldav_uids(requester))
 
     # The calendars' signed link calls this entry point.
     request = cover_services.cant_make_it(seat=seat, user=requester, reason="family emergency")
-    asked = wait_for("the first ask email", lambda: mails_to(sink, alice.email, "Can you cover"))
+    asked = wait_until("the first ask email", lambda: mails_to(sink, alice.email, "Can you cover"))
     assert Client().post(link_in(asked[0], "Decline")).status_code == 200
 
-    asked = wait_for("the second ask email", lambda: mails_to(sink, bob.email, "Can you cover"))
+    asked = wait_until("the second ask email", lambda: mails_to(sink, bob.email, "Can you cover"))
     response = Client().post(link_in(asked[0], "Agree"))
     assert "the shift is yours" in response.content.decode()
 
     assert Seat.objects.get(pk=seat.pk).holder == bob
-    wait_for("Bob's CalDAV event", lambda: theirs in caldav_uids(bob))
-    wait_for("the requester's CalDAV event to go", lambda: mine not in caldav_uids(requester))
+    wait_until("Bob's CalDAV event", lambda: theirs in caldav_uids(bob))
+    wait_until("the requester's CalDAV event to go", lambda: mine not in caldav_uids(requester))
     assert feed_uids(bob).get(theirs) == "CONFIRMED"
     assert feed_uids(requester).get(mine) == "CANCELLED"
     for person in (requester, bob, week.partner, week.manager):
-        wait_for(
+        wait_until(
             f"the covered email to {person.name}",
             lambda p=person: mails_to(sink, p.email, "Covered"),
         )

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import http.client
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
 
 
 class HookedProxy:
@@ -59,16 +56,6 @@ class HookedProxy:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
-
-
-def wait_for(what: str, check: Callable[[], bool], timeout: float = 60) -> float:
-    """Poll until check() holds; return the seconds it took."""
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        if check():
-            return time.monotonic() - start
-        time.sleep(0.3)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def pushing_team(proxy: HookedProxy, radicale) -> tuple:

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from integrations.webhooks import services, tasks
+from integrations.webhooks.errors import WebhookError
 from integrations.webhooks.models import Delivery, DeliveryState, Endpoint
 from scheduling.cover import services as cover
 from scheduling.oncall import handoffs
@@ -196,7 +197,7 @@ def test_the_command_adds_an_endpoint_and_prints_its_secret_last(team, receiver)
 
 def test_the_guard_refuses_a_private_address(team, manager, settings):
     settings.URL_FETCH_ALLOW = []
-    with pytest.raises(services.WebhookError, match="private or reserved"):
+    with pytest.raises(WebhookError, match="private or reserved"):
         services.add_endpoint(
             team=team, url="http://127.0.0.1:8080/x", events=["seat.changed"], by=manager
         )

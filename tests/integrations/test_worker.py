@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import pytest
 from django.utils import timezone
 
@@ -16,6 +13,7 @@ from integrations.webhooks import tasks as webhook_tasks
 from integrations.webhooks.models import Delivery, DeliveryState
 from tests.cover.conftest import make_week
 from tests.integrations.contract_opsgenie import API_KEY, OpsgenieServer
+from tests.services import wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -31,16 +29,6 @@ def opsgenie() -> OpsgenieServer:
 def celery_worker_env(opsgenie) -> dict[str, str]:
     """Point the worker's Opsgenie client at the contract server."""
     return {"OPSGENIE_API_URL": opsgenie.url}
-
-
-def wait_for(what: str, check: Callable[[], object], timeout: float = 60) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.3)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def test_services_down_then_up_get_everything_once(
@@ -61,8 +49,8 @@ def test_services_down_then_up_get_everything_once(
     receiver.down = opsgenie.down = True
     make_week(team, manager, engineer)
 
-    wait_for("five failed deliveries", lambda: Delivery.objects.filter(attempts=1).count() == 5)
-    wait_for(
+    wait_until("five failed deliveries", lambda: Delivery.objects.filter(attempts=1).count() == 5)
+    wait_until(
         "three overrides waiting",
         lambda: (
             Override.objects.filter(state=OverrideState.PENDING).exclude(last_error="").exists()
@@ -80,7 +68,7 @@ def test_services_down_then_up_get_everything_once(
     for _ in range(2):
         webhook_tasks.sweep.delay()
         paging_tasks.sweep.delay()
-    wait_for(
+    wait_until(
         "all delivered",
         lambda: (
             not Delivery.objects.exclude(state=DeliveryState.DELIVERED).exists()

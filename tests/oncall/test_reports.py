@@ -89,22 +89,48 @@ def test_split_hours_counts_real_hours_on_dst_days():
     ) == (1.0, 0.0, 3.0)
 
 
-def test_csv_has_a_header_one_row_per_person_and_a_totals_row(manager_client, history):
+def test_csv_has_a_header_one_row_per_person_and_a_totals_row(manager_client, history, engineer):
     response = manager_client.get("/teams/payments/reports/oncall.csv" + RANGE)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="payments-oncall-2026-03-27-2026-04-05.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == reports.CSV_COLUMNS
+    assert rows[0] == [
+        "person",
+        "email",
+        "shifts",
+        "primary_shifts",
+        "secondary_shifts",
+        "shadow_shifts",
+        "primary_hours",
+        "secondary_hours",
+        "shadow_hours",
+        "total_hours",
+        "weekday_hours",
+        "weekend_hours",
+        "holiday_hours",
+        "load",
+        "covers_given",
+        "covers_received",
+        "declines",
+    ]
     body = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     assert list(body) == ["Eddie Engineer", "Maya Manager", "Pat Partner", "Total"]
     eddie = body["Eddie Engineer"]
     assert (
         eddie["shifts"],
+        eddie["primary_shifts"],
+        eddie["secondary_shifts"],
         eddie["primary_hours"],
+        eddie["secondary_hours"],
+        eddie["weekday_hours"],
         eddie["weekend_hours"],
         eddie["holiday_hours"],
-    ) == ("3", "48.00", "41.00", "15.00")
+        eddie["load"],
+    ) == ("3", "2", "1", "48.00", "23.00", "15.00", "41.00", "15.00", "4.50")
+    assert eddie["email"] == engineer.email
+    assert body["Maya Manager"]["shadow_shifts"] == "1"
+    assert body["Maya Manager"]["shadow_hours"] == "24.00"
     total = body["Total"]
     assert (total["shifts"], total["total_hours"], total["load"]) == ("6", "142.00", "8.00")
     for column in ("total_hours", "weekday_hours", "weekend_hours", "holiday_hours", "load"):

@@ -5,10 +5,9 @@ or a duplicate task message sends nothing more."""
 from __future__ import annotations
 
 import json
-import time
 import zoneinfo
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, timedelta
 
 import icalendar
@@ -23,6 +22,7 @@ from tests.calendars.conftest import daily_shifts
 from tests.calendars.factories import PeriodFactory, SeatFactory
 from tests.faults.helpers import HookedProxy, pushing_team
 from tests.journeys.conftest import caldav_events
+from tests.services import wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -45,15 +45,6 @@ def proxy(radicale) -> Iterator[HookedProxy]:
     finally:
         server.httpd.shutdown()
         server.httpd.server_close()
-
-
-def wait_for(what: str, check: Callable[[], bool], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.3)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def invitations(sink) -> Counter[tuple[str, int, str]]:
@@ -88,16 +79,20 @@ def test_a_publish_queued_while_the_worker_is_down_is_delivered_exactly_once(
     publish(period=period, by=manager, confirm_unfilled=True)  # its tasks wait in Redis
     changes = SeatChange.objects.filter(seat__shift__period=period).count()
     assert changes == 2 * DAYS
-    time.sleep(2)
     queue = redis.Redis.from_url(redis_url)
-    waiting = Counter(
-        json.loads(m)["headers"]["task"] for m in queue.lrange(celery_worker.queue, 0, -1)
+
+    def waiting() -> Counter[str]:
+        messages = queue.lrange(celery_worker.queue, 0, -1)
+        return Counter(json.loads(m)["headers"]["task"] for m in messages)
+
+    wait_until(
+        "the publish's tasks waiting in Redis",
+        lambda: waiting()["calendars.tasks.process_change"] == changes,
     )
-    assert waiting["calendars.tasks.process_change"] == changes, waiting
     assert ProcessedChange.objects.count() == 0 and not proxy.writes and not invitations(sink)
 
-    restart_celery_worker()
-    wait_for(
+    worker = restart_celery_worker()
+    wait_until(
         "every change delivered on both channels",
         lambda: (
             ProcessedChange.objects.count() == changes
@@ -131,7 +126,7 @@ def test_a_publish_queued_while_the_worker_is_down_is_delivered_exactly_once(
     for user in people.values():
         tasks.push_user.apply_async((user.pk,), ignore_result=False).get(timeout=30)
         tasks.send_invitations.apply_async((user.pk,), ignore_result=False).get(timeout=30)
-    time.sleep(2)
+    wait_until("the worker to finish what those tasks sent", lambda: worker.idle(redis_url))
     assert queue.llen(celery_worker.queue) == 0
     assert sum(proxy.writes.values()) == changes
     assert invitations(sink) == Counter({(e.uid, 0, "REQUEST"): 1 for e in entries})

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.urls import reverse
 
 from rota import background
 from scheduling.rotas.models import PeriodState, Recommendation
+from tests.services import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _poll(check, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 def test_recommend_returns_before_the_engine_runs_and_the_status_follows(
@@ -30,7 +22,9 @@ def test_recommend_returns_before_the_engine_runs_and_the_status_follows(
     original = recommend.run_recommendation
 
     def slow(**kwargs):
-        _poll(lambda: release)  # the engine waits until the page has answered
+        wait_until(
+            "the page to answer", lambda: release, timeout=30, every=0.05
+        )  # the engine waits until the page has answered
         return original(**kwargs)
 
     monkeypatch.setattr(recommend, "run_recommendation", slow)
@@ -96,7 +90,7 @@ def test_publish_returns_at_once_and_shows_the_team_being_told_until_the_emails_
     original = progress.finish
 
     def slow(**kwargs):
-        _poll(lambda: release)
+        wait_until("the page to answer", lambda: release, timeout=30, every=0.05)
         return original(**kwargs)
 
     # The background thread holds the announcement open until the test lets it finish.

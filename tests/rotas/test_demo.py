@@ -41,6 +41,7 @@ def test_seed_is_idempotent_and_makes_a_living_rota(settings):
     assert platform_labels == {"Singapore", "London", "New York"}
 
 
+@pytest.mark.slow
 def test_demo_fills_next_month_without_double_booking_and_cover_has_candidates(settings):
     settings.ROTA_SOLVE_SECONDS = 3
     accounts_demo.seed(lambda _: None)

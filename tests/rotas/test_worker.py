@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from scheduling.rotas import services
 from scheduling.rotas.models import PeriodState, Recommendation, Seat
+from tests.services import wait_until
 
 pytestmark = pytest.mark.services
 
@@ -19,12 +18,12 @@ def celery_worker_env() -> dict[str, str]:
 
 def test_recommend_runs_in_a_real_worker(celery_worker, period, crew, manager):
     recommendation = services.request_recommendation(period=period, by=manager)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
+
+    def finished() -> bool:
         recommendation.refresh_from_db()
-        if recommendation.finished:
-            break
-        time.sleep(0.3)
+        return recommendation.finished
+
+    wait_until("the recommendation to finish", finished, timeout=90)
     assert recommendation.status == Recommendation.Status.DONE, (
         recommendation.error,
         celery_worker.log.read_text()[-2000:],

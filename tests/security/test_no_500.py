@@ -108,6 +108,7 @@ values = st.one_of(st.sampled_from(HOSTILE_VALUES), st.text(max_size=30))
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
+@pytest.mark.slow
 def test_no_pattern_answers_500_to_hostile_values(world, clients, field_names, data):
     name = data.draw(st.sampled_from(sorted(sweep.own_patterns())), label="pattern")
     persona = data.draw(st.sampled_from(sweep.PERSONAS), label="persona")
@@ -130,6 +131,7 @@ def test_no_pattern_answers_500_to_hostile_values(world, clients, field_names, d
     assert status < 500, f"{method} {path} as {persona}: {status}"
 
 
+@pytest.mark.slow
 def test_the_sharpest_values_in_every_query_and_form_field(world, clients, field_names):
     client = clients["manager"]  # sees every page and every form
     failures = []

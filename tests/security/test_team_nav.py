@@ -27,6 +27,7 @@ def test_teams_page_lists_my_teams_and_is_in_the_main_navigation(team, other_tea
     assert re.search(r'<a href="/teams/" class="active" aria-current="page">Teams</a>', content)
 
 
+@pytest.mark.slow
 def test_every_team_page_a_manager_opens_shows_the_team_navigation(world, client_for, manager):
     client = client_for(manager)
     shown = []

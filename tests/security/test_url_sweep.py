@@ -184,6 +184,7 @@ def test_the_table_covers_every_url_pattern():
     assert set(TABLE) == set(sweep.own_patterns())
 
 
+@pytest.mark.slow
 def test_every_pattern_answers_every_persona_as_the_table_says(world, clients):
     before = sweep.fingerprint()
     mismatches, writes = [], []

@@ -7,6 +7,7 @@ import time
 import pytest
 
 from integrations.slack.models import Call, CallState, Inbound
+from tests.services import wait_until
 from tests.slack.conftest import command
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -20,15 +21,6 @@ def celery_worker_env(slack) -> dict[str, str]:
     }
 
 
-def _poll(condition, timeout: float = 30) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def test_a_command_is_acknowledged_then_answered_by_the_worker(
     celery_worker, slack, installed, team, engineer
 ):
@@ -36,15 +28,23 @@ def test_a_command_is_acknowledged_then_answered_by_the_worker(
     started = time.monotonic()
     response = command(slack, slack_id)
     assert response.status_code == 200 and time.monotonic() - started < 3
-    assert _poll(lambda: any(h["path"].endswith("/cmd") for h in slack.state.hooks))
+    wait_until(
+        "the answer to the command",
+        lambda: any(h["path"].endswith("/cmd") for h in slack.state.hooks),
+        timeout=30,
+    )
     assert "Nobody is on call right now" in slack.state.hooks[0]["text"]
-    assert _poll(lambda: Inbound.objects.filter(handled_at__isnull=False).exists())
+    wait_until(
+        "the command handled",
+        lambda: Inbound.objects.filter(handled_at__isnull=False).exists(),
+        timeout=30,
+    )
     assert Call.objects.get(method="response_url").state == CallState.SENT
     assert slack.methods().count("response_url") == 1
 
 
 def test_slack_down_then_up_delivers_once_through_the_worker(
-    celery_worker, slack, installed, manager
+    celery_worker, slack, installed, manager, redis_url
 ):
     from datetime import timedelta
 
@@ -56,12 +56,19 @@ def test_slack_down_then_up_delivers_once_through_the_worker(
     slack.add_user(manager.email)
     slack.down()
     install.send_test(installation=installed, by=manager)
-    assert _poll(lambda: Call.objects.filter(attempts=1, state=CallState.PENDING).exists())
+    wait_until(
+        "a failed call",
+        lambda: Call.objects.filter(attempts=1, state=CallState.PENDING).exists(),
+        timeout=30,
+    )
     slack.up()
     # The back-off ends: the beat's sweep would do this each minute.
     Call.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
     sweep.delay()
     sweep.delay()
-    assert _poll(lambda: Call.objects.filter(state=CallState.SENT).exists())
+    wait_until(
+        "the call sent", lambda: Call.objects.filter(state=CallState.SENT).exists(), timeout=30
+    )
+    wait_until("both sweeps to finish", lambda: celery_worker.idle(redis_url))
     sweep.apply()  # one more sweep, here: the delivered row is not sent again
     assert slack.methods().count("chat.postMessage") == 1

@@ -73,7 +73,7 @@ def _held_days(request: HttpRequest) -> list[date]:
     return days
 
 
-def _held_context(request: HttpRequest, days: list[date], start: date) -> dict:
+def _held_context(request: AuthedRequest, days: list[date], start: date) -> dict:
     return {
         "held": hooks.held_seats(user=request.user, days=days),
         "back_url": _month_url(start),

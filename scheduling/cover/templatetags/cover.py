@@ -27,11 +27,11 @@ def cover_panel(context, shift) -> dict:
     )
     for request in requests:
         request.team = shift.team
-        request.takeable = request.pk in takeable
     return {
         "shift": shift,
         "team": shift.team,
         "requests": requests,
+        "takeable": takeable,
         "my_seats": mine,
         "user": user,
         "next": context["request"].get_full_path() if "request" in context else "",
@@ -68,9 +68,9 @@ def open_cover(context, team) -> dict:
     )
     for request in requests:
         request.team = team
-        request.takeable = request.pk in takeable
     return {
         "team": team,
         "requests": requests,
+        "takeable": takeable,
         "next": context["request"].get_full_path() if "request" in context else "",
     }

@@ -142,7 +142,10 @@ def assign(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     form = AssignForm(request.POST)
     person = None
     if not form.is_valid():
-        messages.error(request, " ".join(form.non_field_errors()) or "Pick a member of this team.")
+        messages.error(
+            request,
+            " ".join(str(e) for e in form.non_field_errors()) or "Pick a member of this team.",
+        )
         return redirect("cover:request", slug, pk)
     if form.is_valid():
         found = (
@@ -179,7 +182,9 @@ def take(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     _, cover = member_request_or_404(request.user, slug, pk)
     form = TakeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.non_field_errors()) or "Check the times.")
+        messages.error(
+            request, " ".join(str(e) for e in form.non_field_errors()) or "Check the times."
+        )
         return redirect("cover:request", slug, pk)
     try:
         taking.take(

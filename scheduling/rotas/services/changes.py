@@ -83,7 +83,9 @@ def reassign_seats(
                 )
             )
         tz = period.team.tz
-        names = {u.pk: u.name for u in User.objects.filter(pk__in=[o for _, _, o in fresh if o])}
+        names: dict[int | None, str] = {
+            u.pk: u.name for u in User.objects.filter(pk__in=[o for _, _, o in fresh if o])
+        }
         audit.record(
             action="rota.reassigned",
             summary=f"{by.name} moved "

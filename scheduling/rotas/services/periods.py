@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import audit
 from accounts.models import Team, User
@@ -127,8 +128,6 @@ def next_period_dates(team: Team) -> tuple[date, date]:
         .values_list("ends_on", flat=True)
         .first()
     )
-    from django.utils import timezone
-
     start = (
         last + timedelta(days=1)
         if last

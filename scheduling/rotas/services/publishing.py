@@ -8,23 +8,21 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import User
 from rota import queue
-from scheduling.rotas import progress
+from scheduling.rotas import progress, tasks
+from scheduling.rotas.emails import send_rota_emails
 from scheduling.rotas.errors import UnfilledSeats, WrongState
 from scheduling.rotas.models import PeriodState, RotaPeriod, RotaVersion, Seat, SeatChange
+from scheduling.rotas.services.periods import describe_seat
 from scheduling.rotas.signals import seat_changed
 
 
 def _announce(changes: list[SeatChange], version: RotaVersion, *, email: bool = True) -> None:
     """Write the summary emails to the outbox; after commit, send seat_changed for each change."""
-    from scheduling.rotas.emails import send_rota_emails
-
     if email:
         # In this transaction: the emails exist exactly when the version does (the outbox).
         send_rota_emails(version=version, user_ids=sorted(_affected(changes)))
 
     def send() -> None:
-        from scheduling.rotas import tasks
-
         if email:
             progress.start(period_id=version.period_id, version=version.number)
         for change in changes:
@@ -63,8 +61,6 @@ def publish(
     *, period: RotaPeriod, by: User, confirm_unfilled: bool = False, note: str = ""
 ) -> RotaVersion | None:
     """Copy proposed holders to holders as a new version; None when nothing changed."""
-    from scheduling.rotas.services.periods import describe_seat
-
     with transaction.atomic():
         # The row lock makes concurrent publishes queue: the second finds nothing left to change.
         period = RotaPeriod.objects.select_for_update().select_related("team").get(pk=period.pk)

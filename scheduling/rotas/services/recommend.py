@@ -14,7 +14,7 @@ from accounts import audit, stamps
 from accounts.models import User
 from rota.queue import after_commit
 from scheduling.engine import solution_to_dict, solve
-from scheduling.rotas import commitments
+from scheduling.rotas import commitments, tasks
 from scheduling.rotas import problem as problem_builder
 from scheduling.rotas.errors import WrongState
 from scheduling.rotas.models import PeriodState, Recommendation, RotaPeriod, Seat
@@ -28,8 +28,6 @@ def request_recommendation(
     *, period: RotaPeriod, by: User | None, enqueue: bool = True
 ) -> Recommendation:
     """Queue an engine run for the period (or return the one already under way)."""
-    from scheduling.rotas import tasks
-
     if period.state == PeriodState.DRAFT:
         raise WrongState("Open the period for availability before asking for a recommendation.")
     with transaction.atomic():
@@ -64,8 +62,6 @@ def recommend_periods(*, periods: Iterable[RotaPeriod], by: User | None) -> list
     Each run sees the drafts the earlier ones wrote, so a person in several teams is never
     proposed for two of them at once.
     """
-    from scheduling.rotas import tasks
-
     with transaction.atomic():
         recommendations = [request_recommendation(period=p, by=by, enqueue=False) for p in periods]
         queued = [r.pk for r in recommendations if r.status == Recommendation.Status.QUEUED]

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import Team
 from integrations.webhooks import services
+from integrations.webhooks.errors import WebhookError
 from integrations.webhooks.models import EVENT_NAMES, Endpoint
 
 
@@ -51,7 +52,7 @@ class Command(BaseCommand):
                 description=options["description"],
                 by=None,
             )
-        except services.WebhookError as error:
+        except WebhookError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(
             f"Added webhook {endpoint.pk} for {team.slug}: {endpoint.url} "
