@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -40,25 +41,30 @@ def panels_for(request: AuthedRequest, memberships: list[Membership]) -> list[Pa
     return sorted(panels, key=lambda panel: panel.order)
 
 
-def rendered_panels(request: AuthedRequest, memberships: list[Membership]) -> str:
-    """Return the panels' HTML, kept until their teams change or a panel's moment passes."""
+def rendered_panels(request: AuthedRequest, memberships: list[Membership]) -> dict[str, Any]:
+    """Return the panels' HTML and their POST forms' ids, kept until their teams change.
+
+    The cached HTML holds no CSRF token (it belongs to the request): the page writes one token
+    input per form outside it, tied to its form by the ``form`` attribute.
+    """
     zone = timezone.get_current_timezone_name()
-    html = fragments.cached(
-        f"dashboard:1:{request.user.pk}:{zone}",
+    return fragments.cached(
+        f"dashboard:2:{request.user.pk}:{zone}",
         teams=[m.team_id for m in memberships],
         build=lambda: _render(request, memberships),
     )
-    return fragments.with_csrf(html, request)
 
 
 def _render(request: AuthedRequest, memberships: list[Membership]) -> fragments.Part:
     panels = panels_for(request, memberships)
     html = "".join(
+        # No token: {% csrf_token %} writes nothing here, on purpose (see rendered_panels).
         render_to_string(
-            panel.template,
-            {"panel": panel.context, "csrf_token": fragments.CSRF_PLACEHOLDER},
-            request=request,
+            panel.template, {"panel": panel.context, "csrf_token": ""}, request=request
         )
         for panel in panels
     )
-    return fragments.Part(html, until=fragments.earliest(*(p.until for p in panels)))
+    return fragments.Part(
+        {"html": html, "forms": fragments.post_form_ids(html)},
+        until=fragments.earliest(*(p.until for p in panels)),
+    )

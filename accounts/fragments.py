@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from accounts.stamps import stamps
 
 log = logging.getLogger(__name__)
 
-# What a cached part holds in place of the CSRF token: it belongs to the request, not the part.
-CSRF_PLACEHOLDER = "__rota-csrf-token__"
 # Even with nothing changed, a part is rebuilt this often (a restored backup, a lost stamp).
 MAX_AGE = 3600
 # A builder holds its claim at most this long; others wait for its part at most WAIT_SECONDS.
@@ -61,8 +58,26 @@ def cached(
     seconds = MAX_AGE
     if part.until is not None:
         seconds = max(1, min(MAX_AGE, int((part.until - now).total_seconds())))
-    _safe(lambda: cache.set(full_key, part, timeout=seconds))
-    return part.value
+    until = part.until.timestamp() if part.until is not None else None
+    entry = {"value": plain(part.value), "until": until}
+    _safe(lambda: cache.set(full_key, entry, timeout=seconds))
+    return entry["value"]  # the same plain value a hit returns
+
+
+def plain(value: Any) -> Any:
+    """Return the value as plain strings, numbers, lists and dicts, or raise TypeError.
+
+    What is cached must read the same after any deploy: no model instances, no classes of ours.
+    """
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    if isinstance(value, str):  # SafeString and friends: the text, as a plain str
+        return str.__str__(value)
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, dict) and all(type(key) is str for key in value):
+        return {key: plain(item) for key, item in value.items()}
+    raise TypeError(f"a cached part holds only plain values, not {type(value).__name__}")
 
 
 def _safe(action: Callable[[], Any]) -> Any:
@@ -76,7 +91,12 @@ def _safe(action: Callable[[], Any]) -> Any:
 
 def _fresh(full_key: str, now: datetime) -> Part | None:
     hit = _safe(lambda: cache.get(full_key))
-    return hit if hit is not None and (hit.until is None or now < hit.until) else None
+    if not isinstance(hit, dict) or "value" not in hit:
+        return None  # missing, or written by an older release
+    until = hit["until"]
+    if until is not None and now.timestamp() >= until:
+        return None
+    return Part(hit["value"], None if until is None else datetime.fromtimestamp(until, UTC))
 
 
 def _wait_for(full_key: str, now: datetime) -> Part | None:
@@ -89,11 +109,25 @@ def _wait_for(full_key: str, now: datetime) -> Part | None:
     return None
 
 
-def with_csrf(html: str, request: HttpRequest) -> str:
-    """Put this request's CSRF token where a cached part has the placeholder."""
-    if CSRF_PLACEHOLDER not in html:
-        return html
-    return html.replace(CSRF_PLACEHOLDER, get_token(request))
+_FORM = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r'\b(method|id)="([^"]*)"', re.IGNORECASE)
+
+
+def post_form_ids(html: str) -> list[str]:
+    """Return the ids of the POST forms in a part; a POST form without an id is an error.
+
+    A cached part holds no CSRF token: the page writes each form's token outside the part, as
+    ``<input name="csrfmiddlewaretoken" form="ID">``, which needs the form's id.
+    """
+    ids = []
+    for tag in _FORM.findall(html):
+        attributes = {name.lower(): value for name, value in _ATTRIBUTE.findall(tag)}
+        if attributes.get("method", "get").lower() != "post":
+            continue
+        if not attributes.get("id"):
+            raise ValueError(f"a POST form in a cached part needs an id: {tag}")
+        ids.append(attributes["id"])
+    return ids
 
 
 def next_midnight(tz, now: datetime | None = None) -> datetime:

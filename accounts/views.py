@@ -43,7 +43,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         "memberships": memberships,
         "profile_missing": _profile_missing(request.user),
         "has_mfa": has_mfa(request.user),
-        "panels_html": rendered_panels(request, memberships),
+        "panels": rendered_panels(request, memberships),
     }
     return render(request, "accounts/dashboard.html", context)
 

@@ -33,6 +33,7 @@ from scheduling.availability.models import (
 from scheduling.availability.windows import (  # noqa: F401 (the public reading API)
     PersonWindows,
     day_states_for_team,
+    windows_and_states_for_team,
     windows_for_team,
 )
 

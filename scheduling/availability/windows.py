@@ -47,11 +47,15 @@ def day_bounds(day: date, zone: zoneinfo.ZoneInfo) -> Window:
 
 def entry_window(entry: AvailabilityEntry, zone: zoneinfo.ZoneInfo) -> Window:
     """Return the UTC window of an entry, read in the person's zone."""
-    if entry.start_time is None or entry.end_time is None:
-        return day_bounds(entry.day, zone)
-    start = datetime.combine(entry.day, entry.start_time, tzinfo=zone).astimezone(UTC)
-    end_day = entry.day + timedelta(days=1) if entry.end_time == time(0) else entry.day
-    end = datetime.combine(end_day, entry.end_time, tzinfo=zone).astimezone(UTC)
+    return _window(entry.day, entry.start_time, entry.end_time, zone)
+
+
+def _window(day: date, start_time: time | None, end_time: time | None, zone) -> Window:
+    if start_time is None or end_time is None:
+        return day_bounds(day, zone)
+    start = datetime.combine(day, start_time, tzinfo=zone).astimezone(UTC)
+    end_day = day + timedelta(days=1) if end_time == time(0) else day
+    end = datetime.combine(end_day, end_time, tzinfo=zone).astimezone(UTC)
     return start, end
 
 
@@ -79,46 +83,90 @@ def _members(team: Team) -> list:
     return [m.user for m in Membership.objects.filter(team=team).select_related("user")]
 
 
-def windows_for_team(*, team: Team, start: datetime, end: datetime) -> dict[int, PersonWindows]:
-    """Return each member's windows clipped to [start, end), in a constant number of queries."""
-    users = _members(team)
-    ids = [user.pk for user in users]
-    unknown_unmarked = unmarked_means(team) == UnmarkedMeans.UNKNOWN
-    # Local days differ by at most a day from UTC days; widen by two to catch every zone.
-    first, last = (start - timedelta(days=2)).date(), (end + timedelta(days=2)).date()
-    entries: dict[int, list[AvailabilityEntry]] = defaultdict(list)
-    for entry in AvailabilityEntry.objects.filter(user_id__in=ids).between(first, last):
-        entries[entry.user_id].append(entry)
+Entry = tuple[date, time | None, time | None, str]  # day, start, end, kind
+
+
+@dataclass
+class _Rows:
+    """A team's marks and busy blocks over a span, read once for windows and day states."""
+
+    unknown_unmarked: bool
+    entries: dict[int, list[Entry]]
+    busy: dict[int, list[Window]]
+
+
+def _read(team: Team, ids: list[int], first: date, last: date, start, end) -> _Rows:
+    """Read entries on local days [first, last] and busy blocks overlapping [start, end)."""
+    entries: dict[int, list[Entry]] = defaultdict(list)
+    # Plain rows, not model instances: a team month is thousands of entries.
+    rows = AvailabilityEntry.objects.filter(user_id__in=ids).between(first, last)
+    for user_id, *entry in rows.values_list("user_id", "day", "start_time", "end_time", "kind"):
+        entries[user_id].append(tuple(entry))
     busy: dict[int, list[Window]] = defaultdict(list)
     blocks = BusyBlock.objects.filter(user_id__in=ids).counted().overlapping(start, end)
     for user_id, block_start, block_end in blocks.values_list("user_id", "start", "end"):
         busy[user_id].append((block_start, block_end))
+    return _Rows(unmarked_means(team) == UnmarkedMeans.UNKNOWN, entries, busy)
 
+
+def windows_for_team(
+    *, team: Team, start: datetime, end: datetime, users: list | None = None
+) -> dict[int, PersonWindows]:
+    """Return each member's windows clipped to [start, end), in a constant number of queries.
+
+    ``users``: the team's members when the caller has them already (one query fewer).
+    """
+    users = _members(team) if users is None else users
+    # Local days differ by at most a day from UTC days; widen by two to catch every zone.
+    first, last = (start - timedelta(days=2)).date(), (end + timedelta(days=2)).date()
+    rows = _read(team, [u.pk for u in users], first, last, start, end)
+    return _windows(users, rows, start, end)
+
+
+def windows_and_states_for_team(
+    *, team: Team, start: datetime, end: datetime, first: date, last: date, users: list
+) -> tuple[dict[int, PersonWindows], dict[int, dict[date, str]]]:
+    """Return windows_for_team and day_states_for_team together, from one read of the rows."""
+    span_start, span_end = _state_span(first, last)
+    rows = _read(
+        team,
+        [u.pk for u in users],
+        min((start - timedelta(days=2)).date(), first),
+        max((end + timedelta(days=2)).date(), last),
+        min(start, span_start),
+        max(end, span_end),
+    )
+    return _windows(users, rows, start, end), _states(users, rows, first, last)
+
+
+def _windows(users: list, rows: _Rows, start: datetime, end: datetime) -> dict[int, PersonWindows]:
+    # Rows outside [start, end) are clipped away by merge.
     result: dict[int, PersonWindows] = {}
     for user in users:
         zone = _zone(user.timezone)
         marked: list[Window] = []
         preferred: list[Window] = []
         marked_days: set[date] = set()
-        for entry in entries[user.pk]:
-            marked_days.add(entry.day)
-            if entry.kind == Kind.UNAVAILABLE:
-                marked.append(entry_window(entry, zone))
-            elif entry.kind == Kind.PREFERRED:
-                preferred.append(entry_window(entry, zone))
+        for day, start_time, end_time, kind in rows.entries[user.pk]:
+            marked_days.add(day)
+            if kind == Kind.UNAVAILABLE:
+                marked.append(_window(day, start_time, end_time, zone))
+            elif kind == Kind.PREFERRED:
+                preferred.append(_window(day, start_time, end_time, zone))
         avoid: list[Window] = []
-        if unknown_unmarked:
+        if rows.unknown_unmarked:
             avoid = [
                 day_bounds(day, zone)
                 for day in _local_days(start, end, zone)
                 if day not in marked_days
             ]
+        busy = rows.busy[user.pk]
         result[user.pk] = PersonWindows(
-            unavailable=merge(marked + busy[user.pk], start, end),
+            unavailable=merge(marked + busy, start, end),
             preferred=merge(preferred, start, end),
             avoid=merge(avoid, start, end),
             marked=merge(marked, start, end),
-            busy=merge(busy[user.pk], start, end),
+            busy=merge(busy, start, end),
         )
     return result
 
@@ -146,37 +194,47 @@ def states_for_user(
         if mark == Kind.UNAVAILABLE:
             states[day] = "unavailable"
             continue
-        day_start, day_end = day_bounds(day, zone)
-        if any(a < day_end and b > day_start for a, b in busy):
+        if busy and _busy_on(day, zone, busy):
             states[day] = "busy"
         else:
             states[day] = mark or default
     return states
 
 
-def day_states_for_team(*, team: Team, first: date, last: date) -> dict[int, dict[date, str]]:
+def _state_span(first: date, last: date) -> Window:
+    # Busy blocks that may touch a local day of [first, last] in any zone.
+    return (
+        datetime.combine(first - timedelta(days=1), time(0), tzinfo=UTC),
+        datetime.combine(last + timedelta(days=2), time(0), tzinfo=UTC),
+    )
+
+
+def _busy_on(day: date, zone: zoneinfo.ZoneInfo, busy: list[Window]) -> bool:
+    day_start, day_end = day_bounds(day, zone)
+    return any(a < day_end and b > day_start for a, b in busy)
+
+
+def day_states_for_team(
+    *, team: Team, first: date, last: date, users: list | None = None
+) -> dict[int, dict[date, str]]:
     """Return member -> day -> preferred|available|unavailable|busy|unknown, in constant queries."""
-    users = _members(team)
-    ids = [user.pk for user in users]
-    default = "unknown" if unmarked_means(team) == UnmarkedMeans.UNKNOWN else "available"
-    whole_day: dict[int, dict[date, str]] = defaultdict(dict)
-    rows = AvailabilityEntry.objects.filter(user_id__in=ids).whole_days().between(first, last)
-    for user_id, day, kind in rows.values_list("user_id", "day", "kind"):
-        whole_day[user_id][day] = kind
-    span_start = datetime.combine(first - timedelta(days=1), time(0), tzinfo=UTC)
-    span_end = datetime.combine(last + timedelta(days=2), time(0), tzinfo=UTC)
-    busy: dict[int, list[Window]] = defaultdict(list)
-    blocks = BusyBlock.objects.filter(user_id__in=ids).counted().overlapping(span_start, span_end)
-    for user_id, block_start, block_end in blocks.values_list("user_id", "start", "end"):
-        busy[user_id].append((block_start, block_end))
+    users = _members(team) if users is None else users
+    rows = _read(team, [u.pk for u in users], first, last, *_state_span(first, last))
+    return _states(users, rows, first, last)
+
+
+def _states(users: list, rows: _Rows, first: date, last: date) -> dict[int, dict[date, str]]:
+    default = "unknown" if rows.unknown_unmarked else "available"
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    return {
-        user.pk: states_for_user(
+    result = {}
+    for user in users:
+        # Whole-day marks decide a day's state; marks with times show in the windows only.
+        whole_day = {e[0]: e[3] for e in rows.entries[user.pk] if e[1] is None}
+        result[user.pk] = states_for_user(
             days=days,
             zone=_zone(user.timezone),
-            whole_day=whole_day[user.pk],
-            busy=busy[user.pk],
+            whole_day=whole_day,
+            busy=rows.busy[user.pk],
             default=default,
         )
-        for user in users
-    }
+    return result

@@ -20,7 +20,7 @@ from scheduling.requirements.errors import (  # noqa: F401 (callers read them fr
     WrongKind,
 )
 from scheduling.requirements.models import Completion, Kind, Requirement, Status
-from scheduling.requirements.state import ROLES, load_standing, team_today
+from scheduling.requirements.state import ROLES, Standing, load_standing, team_today
 
 __all__ = ["ROLES", "eligible_roles", "eligible_roles_for_team"]
 
@@ -33,12 +33,18 @@ def eligible_roles(*, user: User, team: Team, on: date) -> frozenset[str]:
 
 
 def eligible_roles_for_team(
-    *, team: Team, dates: Iterable[date]
+    *, team: Team, dates: Iterable[date], standing: Standing | None = None
 ) -> dict[int, dict[date, frozenset[str]]]:
-    """Return user_id -> date -> roles for every member, in a constant number of queries."""
+    """Return user_id -> date -> roles for every member, in a constant number of queries.
+
+    ``standing``: the members' standing when the caller has loaded it already.
+    """
     dates = sorted(dates)
-    users = [m.user for m in Membership.objects.filter(team=team).select_related("user")]
-    standing = load_standing(team=team, users=users)
+    if standing is None:
+        users = [m.user for m in Membership.objects.filter(team=team).select_related("user")]
+        standing = load_standing(team=team, users=users)
+    else:
+        users = standing.users
     # Roles change only on a day one of the person's completions starts or ends, so they are
     # computed once per stretch between such days (the period calendar asks for ~30 days each).
     edges: dict[int, set[date]] = {user.pk: set() for user in users}

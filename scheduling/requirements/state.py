@@ -158,6 +158,7 @@ class Standing:
     today: date
     completions: dict[tuple[int, int], list[Completion]] = field(default_factory=dict)
     automatic: dict[int, dict[int, bool] | None] = field(default_factory=dict)
+    users: list = field(default_factory=list)  # the people it was loaded for
 
     def cells(self, user_id: int, on: date | None = None) -> list[Cell]:
         """Return the user's cells for every requirement, on a day (today by default)."""
@@ -188,7 +189,7 @@ def load_standing(
     if requirements is None:
         requirements = list(Requirement.objects.for_team(team))
     today = team_today(team)
-    standing = Standing(team=team, requirements=requirements, today=today)
+    standing = Standing(team=team, requirements=requirements, today=today, users=list(users))
     if not requirements or not users:
         return standing
     grouped: dict[tuple[int, int], list[Completion]] = defaultdict(list)

@@ -7,16 +7,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.db.models.fields.json import KT
 from django.template.loader import render_to_string
 from django.utils import dateformat, timezone
 
 from accounts import fragments
 from accounts.models import Membership, User
 from scheduling.engine import rank_candidates
-from scheduling.rotas import health, inputs
+from scheduling.rotas import grid_html, health, inputs
 from scheduling.rotas import problem as problem_builder
 from scheduling.rotas.gaps import group_empty
-from scheduling.rotas.models import Seat
+from scheduling.rotas.models import Recommendation, Seat
 from scheduling.rotas.problem import ALWAYS_ELIGIBLE, PeriodProblem, person_id, user_id_of
 from scheduling.rotas.reasons import Explainer
 from scheduling.rotas.shiftgen import public_holidays
@@ -63,10 +64,12 @@ def _days(first: date, last: date) -> list[date]:
 
 
 def cached_sections(period) -> dict[str, Any]:
-    """Return the rendered grid, shifts table and summary, rebuilt only when they may differ.
+    """Return the rendered grid, shifts, summary and health, rebuilt only when they may differ.
 
     They change when anything in the team changes (its stamp) and when the team's day turns
     (eligibility and past shifts are counted as of today); times show in the viewer's zone.
+    They hold only plain strings, numbers and dicts; the open seat and the CSRF token are the
+    page's own, per request.
     """
     zone = timezone.get_current_timezone_name()
     # A shared person's seats in their other teams show here too: those teams' stamps count.
@@ -76,37 +79,53 @@ def cached_sections(period) -> dict[str, Any]:
         )
     )
     return fragments.cached(
-        f"period:4:{period.pk}:{zone}", teams=sorted(teams), build=lambda: _sections(period)
+        f"period:5:{period.pk}:{zone}", teams=sorted(teams), build=lambda: _sections(period)
     )
 
 
-def seat_panel(period, seat_pk: int, sections: dict[str, Any]) -> dict[str, Any]:
-    """Return the context of the open seat's panel, with the seat marked in the sections."""
-    pp = problem_builder.build(period)
-    selected = next((s for s in pp.seats if s.pk == seat_pk), None)
-    if selected is None:
-        return {}
-    selected.draft_user = _draft_user(pp, selected)
-    ranked = candidates(pp, selected)
-    listed = {c["user"].pk for c in ranked}
-    explainer = Explainer(pp)
+def latest_recommendation(period) -> dict[str, Any] | None:
+    """Return what the page shows of the period's latest recommendation, as plain values.
+
+    The solution itself (every seat's candidates) is large: only its two figures are read.
+    """
+    found: Recommendation | None = (
+        period.recommendations.defer("solution")
+        .annotate(solution_status=KT("solution__status"), solution_seconds=KT("solution__seconds"))
+        .first()
+    )
+    if found is None:
+        return None
+    finished_at = found.finished_at
     return {
-        "sections": {
-            **sections,
-            "grid": mark_selected(sections["grid"], selected.pk),
-            "shifts": mark_selected(sections["shifts"], selected.pk),
-        },
-        "selected": selected,
-        "candidates": ranked,
-        "everyone_else": explainer.everyone(selected, listed),
-        "others": [u for u in pp.members if u.pk not in listed],
+        "status": found.status,
+        "status_display": found.get_status_display(),
+        "finished": found.finished,
+        "error": found.error,
+        # The sections are kept per viewer's zone, so the time is written in it here.
+        "finished_at": dateformat.format(timezone.localtime(finished_at), "D j M H:i")
+        if finished_at
+        else "",
+        "solution_status": found.solution_status,  # type: ignore[attr-defined]
+        "solution_seconds": found.solution_seconds,  # type: ignore[attr-defined]
     }
 
 
-def mark_selected(html: str, seat_pk: int) -> str:
-    """Mark the selected seat's links: the cached parts are the same whichever seat is open."""
-    link = f'href="?seat={seat_pk}#seat-panel"'
-    return html.replace(link, f'{link} aria-current="true"')
+def seat_panel(period, seat_pk: int) -> dict[str, Any]:
+    """Return the context of the open seat's panel, read for that seat alone ({} if none)."""
+    try:
+        pp = problem_builder.build(period, seat_id=seat_pk)
+    except Seat.DoesNotExist:
+        return {}
+    selected = next(s for s in pp.seats if s.pk == seat_pk)
+    selected.draft_user = _draft_user(pp, selected)
+    ranked = candidates(pp, selected)
+    listed = {c["user"].pk for c in ranked}
+    return {
+        "selected": selected,
+        "candidates": ranked,
+        "everyone_else": Explainer(pp).everyone(selected, listed),
+        "others": [u for u in pp.members if u.pk not in listed],
+    }
 
 
 def _draft_user(pp: PeriodProblem, seat: Seat) -> User | None:
@@ -116,32 +135,30 @@ def _draft_user(pp: PeriodProblem, seat: Seat) -> User | None:
 
 
 def _sections(period) -> fragments.Part:
-    pp = problem_builder.build(period)
+    pp = problem_builder.build(period, with_day_states=True)
     for seat in pp.seats:
         seat.draft_user = _draft_user(pp, seat)
     roles, shift_rows = shifts_table(pp)
     explainer = Explainer(pp)
+    shown = grid(pp, explainer)
     context = {
         "team": period.team,
         "period": period,
-        "grid": grid(pp, explainer),
+        "grid": {**shown, "body": grid_html.grid_rows(shown)},
         "roles": roles,
-        "shift_rows": shift_rows,
+        "shift_body": grid_html.shift_rows(shift_rows, version=period.version),
         "summary": summary(pp, explainer),
     }
-    recommendation = period.recommendations.first()
-    if recommendation is not None and recommendation.solution:
-        # The page shows two figures of the solution; the rest is large and stays out of the cache.
-        solution = recommendation.solution
-        recommendation.solution = {k: solution.get(k) for k in ("status", "seconds")}
+    shape = health.for_period(period, users=pp.members, settings=pp.settings)
     return fragments.Part(
         {
             "grid": render_to_string("rotas/_grid.html", context),
             "shifts": render_to_string("rotas/_shifts.html", context),
             "summary": render_to_string("rotas/_summary.html", context),
-            "health": render_to_string("rotas/_health.html", {"health": health.for_period(period)}),
+            "health": render_to_string("rotas/_health.html", {"health": shape}),
             "pending": sum(1 for s in pp.seats if s.holder_id != s.proposed_holder_id),
-            "recommendation": recommendation,
+            # Its saves renew the team's stamp, like the seats'.
+            "recommendation": latest_recommendation(period),
         },
         until=fragments.next_midnight(period.team.tz),
     )
@@ -169,7 +186,11 @@ def grid(pp: PeriodProblem, explainer: Explainer | None = None) -> dict[str, Any
     """Return the people × days grid: availability state, eligibility and assignments."""
     period = pp.period
     days = _days(period.starts_on, period.ends_on)
-    states = inputs.day_states(team=period.team, first=period.starts_on, last=period.ends_on)
+    states = pp.day_states
+    if states is None:
+        states = inputs.day_states(
+            team=period.team, first=period.starts_on, last=period.ends_on, users=pp.members
+        )
     by_user_day: dict[tuple[int, date], list[Chip]] = defaultdict(list)
     empty_by_day: dict[date, list[Chip]] = defaultdict(list)
     for seat in pp.seats:
@@ -203,23 +224,17 @@ def grid(pp: PeriodProblem, explainer: Explainer | None = None) -> dict[str, Any
     }
     rows = []
     for user in pp.members:
-        eligibility = pp.eligibility.get(user.pk, {})
+        uid, name = user.id, user.name  # .pk is a property: 2,000 cells read it often
+        eligibility = pp.eligibility.get(uid, {})
+        mine = states.get(uid, {})
         cells = []
         for day in days:
-            state = states.get(user.pk, {}).get(day, "unknown")
-            eligible = bool(offered & set(eligibility.get(day, ALWAYS_ELIGIBLE)))
-            title = f"{user.name}, {labels[day]}: {state}"
-            if not eligible or (user.pk, day) in busy_days:
+            state = mine.get(day, "unknown")
+            eligible = not offered.isdisjoint(eligibility.get(day, ALWAYS_ELIGIBLE))
+            title = f"{name}, {labels[day]}: {state}"
+            if not eligible or (uid, day) in busy_days:
                 title += _cell_words(explainer, user, day, first_seat, eligible)
-            cells.append(
-                Cell(
-                    day=day,
-                    state=state,
-                    eligible=eligible,
-                    chips=by_user_day.get((user.pk, day), []),
-                    title=title,
-                )
-            )
+            cells.append(Cell(day, state, eligible, by_user_day.get((uid, day), []), title))
         rows.append({"user": user, "cells": cells})
     present = {s.role for s in pp.seats}
     legend = [(short, role) for role, short in ROLE_SHORT.items() if role in present]

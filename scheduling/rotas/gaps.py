@@ -75,7 +75,7 @@ def _people(n: int) -> str:
 def explain_empty(explainer: Explainer, seat: Seat) -> tuple[str, str, str, str]:
     """Return (cause key, words, action, url) for one empty seat."""
     pp = explainer.pp
-    day = pp.seat_dates[seat.pk]
+    day = pp.seat_dates[seat.id]
     reasons: list[tuple[User, Reason | None]] = [
         (u, explainer.why_not(seat, u)) for u in pp.members
     ]
@@ -91,7 +91,7 @@ def explain_empty(explainer: Explainer, seat: Seat) -> tuple[str, str, str, str]
         waiting: Counter[str] = Counter()
         ids: dict[str, int] = {}
         for user in lacking:
-            for cell in explainer.missing(user.pk, seat.role, day):
+            for cell in explainer.missing(user.id, seat.role, day):
                 counts[cell.requirement.title] += 1
                 ids[cell.requirement.title] = cell.requirement.pk
                 waiting[cell.requirement.title] += cell.state == State.PENDING
@@ -111,7 +111,7 @@ def explain_empty(explainer: Explainer, seat: Seat) -> tuple[str, str, str, str]
             words += "; " + ", ".join(
                 f"{n} {KIND_WORDS.get(k, k)}" for k, n in blocked.most_common()
             )
-        return f"eligibility:{top}:{','.join(str(u.pk) for u in may)}", words, action, url
+        return f"eligibility:{top}:{','.join(str(u.id) for u in may)}", words, action, url
     if not blocked:
         return "nobody", "the team has no members", "", ""
     parts = ", ".join(f"{n} {KIND_WORDS.get(k, k)}" for k, n in blocked.most_common())
@@ -126,7 +126,7 @@ def group_empty(explainer: Explainer, empty: list[Seat]) -> list[Gap]:
     gaps: list[Gap] = []
     open_runs: dict[tuple[str, str, str], Gap] = {}
     for seat in sorted(empty, key=lambda s: (s.shift.label, s.role, s.shift.starts_at)):
-        day = pp.seat_dates[seat.pk]
+        day = pp.seat_dates[seat.id]
         cause, words, action, url = explain_empty(explainer, seat)
         key = (seat.shift.label, seat.role, cause)
         run = open_runs.get(key)

@@ -232,14 +232,22 @@ def _tz(name: str, default: zoneinfo.ZoneInfo) -> zoneinfo.ZoneInfo:
 
 
 def for_window(
-    *, team: Team, start: datetime, end: datetime, period: RotaPeriod | None = None
+    *,
+    team: Team,
+    start: datetime,
+    end: datetime,
+    period: RotaPeriod | None = None,
+    users: list | None = None,
+    settings: RotaSettings | None = None,
 ) -> Health:
     """Return the health of the team's rotation in [start, end), in a constant number of queries.
 
     With a period that is not published, its proposed holders count instead of the holders.
+    ``users`` and ``settings``: the team's members and rota settings when the caller has them.
     """
-    members = list(Membership.objects.filter(team=team).select_related("user"))
-    people = {m.user_id: (m.user.name, _tz(m.user.timezone, team.tz)) for m in members}
+    if users is None:
+        users = [m.user for m in Membership.objects.filter(team=team).select_related("user")]
+    people = {u.pk: (u.name, _tz(u.timezone, team.tz)) for u in users}
     draft = period is not None and period.version == 0
     seats = Seat.objects.exclude(role="shadow").filter(
         shift__starts_at__lt=end, shift__ends_at__gt=start
@@ -270,7 +278,8 @@ def for_window(
     for holder_id, proposed_id, a, b, name in others:
         user_id = holder_id if holder_id in people else proposed_id
         held.append(Held(user_id, a, b, other_team=name))
-    settings = RotaSettings.objects.filter(team=team).first()
+    if settings is None:
+        settings = RotaSettings.objects.filter(team=team).first()
     country = settings.holiday_country if settings else ""
     template = period.template if period is not None and period.template_id else None
     if template is None:
@@ -288,9 +297,13 @@ def for_window(
     )
 
 
-def for_period(period: RotaPeriod) -> Health:
+def for_period(
+    period: RotaPeriod, *, users: list | None = None, settings: RotaSettings | None = None
+) -> Health:
     """Return the health of a period's rota as it stands (the draft before publishing)."""
     tz = period.team.tz
     start = datetime.combine(period.starts_on, time(0), tzinfo=tz)
     end = datetime.combine(period.ends_on + timedelta(days=1), time(0), tzinfo=tz)
-    return for_window(team=period.team, start=start, end=end, period=period)
+    return for_window(
+        team=period.team, start=start, end=end, period=period, users=users, settings=settings
+    )

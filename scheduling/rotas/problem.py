@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Team, User
 from scheduling.engine import Problem, ProblemError, parse_problem
+from scheduling.requirements.state import Standing
 from scheduling.rotas import commitments as commitments_of
 from scheduling.rotas import inputs
 from scheduling.rotas.commitments import Commitment
@@ -63,6 +64,12 @@ class PeriodProblem:
     commitments: dict[int, list[Commitment]] = field(default_factory=dict)
     past_by_team: dict[int, Counter[str]] = field(default_factory=dict)
     blocked: dict[int, set[int]] = field(default_factory=dict)
+    # The members' requirements, loaded once and shared with the Explainer.
+    standing: Standing | None = None
+    # The one seat a focused build was read for (see build), None for the whole period.
+    focus: int | None = None
+    # user id → the period's local days → availability state (with_day_states=True only).
+    day_states: dict[int, dict[date, str]] | None = None
 
     @property
     def rest(self) -> timedelta:
@@ -76,13 +83,13 @@ class PeriodProblem:
         """Return the draft assignments (proposed holders) by slot id."""
         members = self.users
         return {
-            str(s.pk): person_id(s.proposed_holder_id) if s.proposed_holder_id in members else None
+            str(s.id): person_id(s.proposed_holder_id) if s.proposed_holder_id in members else None
             for s in self.seats
         }
 
     def eligible(self, user_id: int, seat: Seat) -> bool:
         """Tell whether the person may hold the seat's role on the shift's local date."""
-        roles = self.eligibility.get(user_id, {}).get(self.seat_dates[seat.pk], ALWAYS_ELIGIBLE)
+        roles = self.eligibility.get(user_id, {}).get(self.seat_dates[seat.id], ALWAYS_ELIGIBLE)
         return seat.role in roles
 
 
@@ -97,16 +104,19 @@ def _encode_roles(
     offered = {seat.role for seat in seats}
     dates = set(seat_dates.values())
 
+    # Each day's roles once: a month is 60 seats on 31 days for every member.
+    known = {day: by_date.get(day, ALWAYS_ELIGIBLE) | ALWAYS_ELIGIBLE for day in dates}
+
     def roles_on(day: date) -> frozenset[str]:
-        return by_date.get(day, ALWAYS_ELIGIBLE) | ALWAYS_ELIGIBLE
+        return known[day]
 
     union = set().union(*(roles_on(d) for d in dates)) & offered if dates else set()
     always = set.intersection(*(set(roles_on(d)) for d in dates)) & offered if dates else set()
     blocked: set[int] = set()
     for seat in seats:
-        if seat.role in union and seat.role not in roles_on(seat_dates[seat.pk]):
+        if seat.role in union and seat.role not in roles_on(seat_dates[seat.id]):
             blocked.add(seat.shift_id)
-    legit = [s for s in seats if s.role in roles_on(seat_dates[s.pk])]
+    legit = [s for s in seats if s.role in roles_on(seat_dates[s.id])]
     lost_union = sum(1 for s in legit if s.shift_id in blocked)
     lost_always = sum(1 for s in legit if s.role not in always)
     if lost_union < lost_always:
@@ -114,8 +124,23 @@ def _encode_roles(
     return always, set()
 
 
-def build(period: RotaPeriod, *, now: datetime | None = None) -> PeriodProblem:
-    """Return the period's rota-problem/1 (draft locked seats as fixed, published as previous)."""
+def build(
+    period: RotaPeriod,
+    *,
+    now: datetime | None = None,
+    seat_id: int | None = None,
+    with_day_states: bool = False,
+) -> PeriodProblem:
+    """Return the period's rota-problem/1 (draft locked seats as fixed, published as previous).
+
+    With ``seat_id`` (the seat panel), read only what ranking and explaining that one seat
+    needs: every seat's time and draft holder (loads, rest, the shift's partners), but
+    eligibility on the seat's own day only and availability and other teams' seats around its
+    shift only; no fixed seats or previous version. Eligibility is then exactly the person's
+    roles that day (the whole period's encoding may block a shift for a person who holds only
+    some of its roles). Raises Seat.DoesNotExist when the seat is not in the period.
+    ``with_day_states``: read the grid's day states too, from the same availability rows.
+    """
     now = now or timezone.now()
     team: Team = period.team
     settings = RotaSettings.for_team(team)
@@ -131,16 +156,34 @@ def build(period: RotaPeriod, *, now: datetime | None = None) -> PeriodProblem:
         .select_related("user")
         .order_by("user__display_name", "user__email")
     ]
-    seat_dates = {s.pk: _local_date(s.shift.starts_at, tz) for s in seats}
+    seat_dates = {s.id: _local_date(s.shift.starts_at, tz) for s in seats}
     dates = sorted(set(seat_dates.values()))
-    if seats:
+    focus = next((s for s in seats if s.id == seat_id), None)
+    if seat_id is not None and focus is None:
+        raise Seat.DoesNotExist(f"No seat {seat_id} in period {period.pk}.")
+    if focus is not None:
+        dates = [seat_dates[focus.pk]]
+        start, end = focus.shift.starts_at, focus.shift.ends_at
+    elif seats:
         start = min(s.shift.starts_at for s in seats)
         end = max(s.shift.ends_at for s in seats)
     else:
         start = datetime.combine(period.starts_on, datetime.min.time(), tzinfo=tz)
         end = datetime.combine(period.ends_on + timedelta(days=1), datetime.min.time(), tzinfo=tz)
-    eligibility = inputs.eligible_roles(team=team, dates=dates) if dates else {}
-    windows = inputs.windows(team=team, start=start, end=end)
+    standing = inputs.standing(team=team, users=members)
+    eligibility = inputs.eligible_roles(team=team, dates=dates, standing=standing) if dates else {}
+    day_states = None
+    if with_day_states:
+        windows, day_states = inputs.windows_and_states(
+            team=team,
+            start=start,
+            end=end,
+            first=period.starts_on,
+            last=period.ends_on,
+            users=members,
+        )
+    else:
+        windows = inputs.windows(team=team, start=start, end=end, users=members)
     member_pks = [u.pk for u in members]
     # Experience counts every team; a person is one person (design: issue 13).
     by_team = commitments_of.past_by_team(
@@ -155,7 +198,13 @@ def build(period: RotaPeriod, *, now: datetime | None = None) -> PeriodProblem:
     people = []
     blocked_by_user: dict[int, set[int]] = {}
     for user in members:
-        roles, blocked = _encode_roles(seats, seat_dates, eligibility.get(user.pk, {}))
+        roles: set[str]
+        blocked: set[int]
+        if focus is not None:
+            held = eligibility.get(user.pk, {}).get(dates[0], ALWAYS_ELIGIBLE) | ALWAYS_ELIGIBLE
+            roles, blocked = set(held & {s.role for s in seats}), set()
+        else:
+            roles, blocked = _encode_roles(seats, seat_dates, eligibility.get(user.pk, {}))
         blocked_by_user[user.pk] = blocked
         own = windows.get(user.pk)
         unavailable = [(a, b) for a, b in (own.unavailable if own else [])]
@@ -188,7 +237,7 @@ def build(period: RotaPeriod, *, now: datetime | None = None) -> PeriodProblem:
         },
         "slots": [
             {
-                "id": str(s.pk),
+                "id": str(s.id),
                 "start": _iso(s.shift.starts_at),
                 "end": _iso(s.shift.ends_at),
                 "role": s.role,
@@ -198,14 +247,14 @@ def build(period: RotaPeriod, *, now: datetime | None = None) -> PeriodProblem:
         ],
         "people": people,
         "fixed": [
-            {"slot": str(s.pk), "person": person_id(s.proposed_holder_id)}
+            {"slot": str(s.id), "person": person_id(s.proposed_holder_id)}
             for s in seats
-            if s.locked and s.proposed_holder_id in member_ids
+            if s.locked and s.proposed_holder_id in member_ids and focus is None
         ],
     }
-    if period.version > 0:
+    if period.version > 0 and focus is None:
         data["previous"] = {
-            str(s.pk): person_id(s.holder_id) if s.holder_id in member_ids else None for s in seats
+            str(s.id): person_id(s.holder_id) if s.holder_id in member_ids else None for s in seats
         }
     problem, dropped = _parse_dropping_illegal_fixed(data)
     return PeriodProblem(
@@ -222,6 +271,9 @@ def build(period: RotaPeriod, *, now: datetime | None = None) -> PeriodProblem:
         commitments=elsewhere,
         past_by_team=by_team,
         blocked=blocked_by_user,
+        standing=standing,
+        focus=focus.pk if focus is not None else None,
+        day_states=day_states,
     )
 
 

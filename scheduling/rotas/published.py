@@ -17,6 +17,7 @@ from django.utils import dateformat, timezone
 
 from accounts import fragments
 from accounts.models import Membership, User
+from scheduling.rotas import grid_html
 from scheduling.rotas.calendar import ROLE_SHORT, Cell, Chip, _days
 from scheduling.rotas.models import RotaPeriod, Seat
 
@@ -55,12 +56,14 @@ def _sections(period: RotaPeriod) -> fragments.Part:
     seats = _seats(period)
     members = _members(period)
     seat_dates = {s.pk: timezone.localtime(s.shift.starts_at, tz).date() for s in seats}
+    table = shifts_table(seats, seat_dates)
     context = {
         "team": period.team,
         "period": period,
         "readonly": True,
         "grid": grid(period, seats, members, seat_dates),
-        **shifts_table(seats, seat_dates),
+        "roles": table["roles"],
+        "shift_body": grid_html.shift_rows(table["shift_rows"], readonly=True),
     }
     filled = sum(1 for s in seats if s.holder_id)
     return fragments.Part(
@@ -105,7 +108,8 @@ def grid(
         rows.append({"user": user, "cells": cells})
     present = {s.role for s in seats}
     legend = [(short, role) for role, short in ROLE_SHORT.items() if role in present]
-    return {"days": days, "rows": rows, "legend": legend}
+    shown = {"days": days, "rows": rows, "legend": legend}
+    return {**shown, "body": grid_html.grid_rows(shown, readonly=True)}
 
 
 def shifts_table(seats: list[Seat], seat_dates: dict[int, date]) -> dict[str, Any]:

@@ -83,8 +83,8 @@ class Explainer:
         self.pp = pp
         self.draft = pp.draft() if draft is None else draft
         self.team = pp.period.team
-        self.standing = standing or load_standing(team=self.team, users=pp.members)
-        seats = {str(s.pk): s for s in pp.seats}
+        self.standing = standing or pp.standing or load_standing(team=self.team, users=pp.members)
+        seats = {str(s.id): s for s in pp.seats}
         self.held: dict[str, list[Seat]] = defaultdict(list)
         for slot_id, holder in self.draft.items():
             if holder and slot_id in seats:
@@ -93,6 +93,16 @@ class Explainer:
         for seat in pp.seats:
             self.by_shift[seat.shift_id].append(seat)
         self._cells: dict[tuple[int, date], list[Cell]] = {}
+        self._windows: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
+        self._urls: dict[tuple, str] = {}
+        self.rest = pp.rest
+
+    def _url(self, name: str, *args) -> str:
+        """Reverse a URL once: the grid's tooltips ask for the same person's fix on many days."""
+        key = (name, *args)
+        if key not in self._urls:
+            self._urls[key] = reverse(name, args=args)
+        return self._urls[key]
 
     def missing(self, user_id: int, role: str, day: date) -> list[Cell]:
         """Return the person's unmet requirements for the role on the day."""
@@ -105,8 +115,8 @@ class Explainer:
 
     def why_not(self, seat: Seat, user: User) -> Reason | None:
         """Return the reason the person cannot take the seat, or None when they could."""
-        pid = person_id(user.pk)
-        if self.draft.get(str(seat.pk)) == pid:
+        pid = person_id(user.id)
+        if self.draft.get(str(seat.id)) == pid:
             return Reason("holder", "in this seat")
         return (
             self.eligibility(seat, user)
@@ -120,15 +130,15 @@ class Explainer:
 
     def eligibility(self, seat: Seat, user: User) -> Reason | None:
         """Return which requirement keeps the person out of the seat's role that day."""
-        day = self.pp.seat_dates[seat.pk]
-        if self.pp.eligible(user.pk, seat):
-            if seat.shift_id in self.pp.blocked.get(user.pk, set()):
+        day = self.pp.seat_dates[seat.id]
+        if self.pp.eligible(user.id, seat):
+            if seat.shift_id in self.pp.blocked.get(user.id, set()):
                 return Reason(
                     "ineligible",
                     f"not eligible for every role of this shift on {_day(day)}",
                 )
             return None
-        cells = self.missing(user.pk, seat.role, day)
+        cells = self.missing(user.id, seat.role, day)
         if not cells:
             return Reason("ineligible", f"not eligible for {seat.role} on {_day(day)}")
         cell = first_missing(cells)
@@ -139,14 +149,14 @@ class Explainer:
         """Return the words and the manager's fix for one unmet requirement."""
         requirement = cell.requirement
         slug = self.team.slug
-        remind = reverse("requirements:remind", args=[slug, requirement.pk, user.pk])
+        remind = self._url("requirements:remind", slug, requirement.pk, user.id)
         first = user.name.split(" ")[0]
         if cell.state == State.PENDING:
             return Reason(
                 "pending",
                 f"not eligible: {requirement.title} pending approval{more}",
                 "Review the pending approval",
-                reverse("requirements:team", args=[slug]) + "#approval-queue",
+                self._url("requirements:team", slug) + "#approval-queue",
             )
         if (
             cell.state == State.EXPIRED
@@ -173,12 +183,12 @@ class Explainer:
 
     def _same_shift(self, seat: Seat, pid: str) -> Reason | None:
         for other in self.by_shift[seat.shift_id]:
-            if other.pk != seat.pk and self.draft.get(str(other.pk)) == pid:
+            if other.id != seat.id and self.draft.get(str(other.id)) == pid:
                 return Reason("same_shift", f"already in this shift ({other.role})")
         return None
 
     def _commitments(self, user: User) -> list[Commitment]:
-        return self.pp.commitments.get(user.pk, [])
+        return self.pp.commitments.get(user.id, [])
 
     def _other_team(self, seat: Seat, user: User) -> Reason | None:
         shift = seat.shift
@@ -192,29 +202,38 @@ class Explainer:
             )
         return None
 
+    def _stamps(self, user_id: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """Return the person's marked and busy windows as timestamps, converted once."""
+        if user_id not in self._windows:
+            own = self.pp.windows.get(user_id)
+            marked = [(_ts(a), _ts(b)) for a, b in own.marked] if own else []
+            busy = [(_ts(a), _ts(b)) for a, b in own.busy] if own else []
+            self._windows[user_id] = (marked, busy)
+        return self._windows[user_id]
+
     def _unavailable(self, seat: Seat, user: User) -> Reason | None:
-        own = self.pp.windows.get(user.pk)
-        if own is None:
+        marked, busy = self._stamps(user.id)
+        if not marked and not busy:
             return None
         start, end = _ts(seat.shift.starts_at), _ts(seat.shift.ends_at)
-        if any_overlap([(_ts(a), _ts(b)) for a, b in own.marked], start, end):
+        if any_overlap(marked, start, end):
             return Reason("unavailable", "unavailable (marked by them)")
-        if any_overlap([(_ts(a), _ts(b)) for a, b in own.busy], start, end):
+        if any_overlap(busy, start, end):
             # Others never see the event's title: a busy block only says the time is taken.
             return Reason("busy", "busy (calendar)")
         return None
 
     def _rest(self, seat: Seat, user: User, pid: str) -> Reason | None:
         pp = self.pp
-        slot = pp.problem.slot_by_id[str(seat.pk)]
+        slot = pp.problem.slot_by_id[str(seat.id)]
         shift = seat.shift
         near: list[tuple[datetime, datetime, str]] = [
             (c.starts_at, c.ends_at, c.team_name)
-            for c in clashing(self._commitments(user), shift.starts_at, shift.ends_at, pp.rest)
+            for c in clashing(self._commitments(user), shift.starts_at, shift.ends_at, self.rest)
         ]
         for other in self.held.get(pid, []):
-            if other.pk != seat.pk and in_conflict(
-                slot, pp.problem.slot_by_id[str(other.pk)], pp.problem.index.rest
+            if other.id != seat.id and in_conflict(
+                slot, pp.problem.slot_by_id[str(other.id)], pp.problem.index.rest
             ):
                 near.append((other.shift.starts_at, other.shift.ends_at, self.team.name))
         if not near:
@@ -230,7 +249,7 @@ class Explainer:
         person = self.pp.problem.person_by_id.get(pid)
         if person is None or person.max_shifts is None:
             return None
-        others = [s for s in self.held.get(pid, []) if s.pk != seat.pk]
+        others = [s for s in self.held.get(pid, []) if s.id != seat.id]
         if len(others) >= person.max_shifts:
             return Reason("max_shifts", f"most shifts allowed ({person.max_shifts})")
         return None
@@ -242,7 +261,7 @@ class Explainer:
         person = problem.person_by_id.get(pid)
         if person is None or problem.is_experienced(person):
             return None
-        mates = [self.draft.get(str(s.pk)) for s in self.by_shift[seat.shift_id] if s.pk != seat.pk]
+        mates = [self.draft.get(str(s.id)) for s in self.by_shift[seat.shift_id] if s.id != seat.id]
         if all(mates) and not any(
             problem.is_experienced(problem.person_by_id[m]) for m in mates if m
         ):
@@ -260,7 +279,7 @@ class Explainer:
         """Return the members not in `listed`, each with their reason, people who could first."""
         rows = []
         for user in self.pp.members:
-            if user.pk in listed:
+            if user.id in listed:
                 continue
             reason = self.why_not(seat, user) or Reason("free", "could take it (ranked lower)")
             rows.append((user, reason))

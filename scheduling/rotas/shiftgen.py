@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -131,9 +132,14 @@ def public_holidays(country: str, years: Iterable[int]) -> frozenset[date]:
     """Return the country's public holidays in the years (empty for no country)."""
     if not country:
         return frozenset()
+    return _holidays(country.upper(), tuple(sorted(set(years))))
+
+
+@functools.lru_cache(maxsize=64)
+def _holidays(country: str, years: tuple[int, ...]) -> frozenset[date]:
+    # Kept per process: building a country's calendar costs milliseconds and every period
+    # page asks twice (the summary and the health).
     try:
-        return frozenset(
-            holidays.country_holidays(country.upper(), years=sorted(set(years))).keys()
-        )
+        return frozenset(holidays.country_holidays(country, years=list(years)).keys())
     except NotImplementedError:
         return frozenset()

@@ -42,6 +42,9 @@
     return match ? match[1] : null;
   }
   function mark(seat) {
+    // The page marks the seat it opened with a style rule; from here on the links carry it.
+    var rule = document.getElementById("open-seat-style");
+    if (rule) rule.remove();
     document.querySelectorAll("a[data-seat][aria-current]").forEach(function (a) {
       a.removeAttribute("aria-current");
     });
@@ -82,6 +85,8 @@
         if (fallback) window.location.href = fallback;
       });
   }
+
+  if (!drawer.hidden) mark(seatOf(window.location.search));
 
   document.addEventListener("click", function (event) {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;

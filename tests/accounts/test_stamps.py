@@ -7,9 +7,12 @@ import threading
 import time
 from datetime import timedelta
 
+import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from accounts import fragments, stamps
 from accounts.fragments import next_midnight
@@ -69,10 +72,6 @@ def test_next_midnight_follows_the_zone_across_the_clock_change(team):
     assert next_midnight(london, utc(2026, 10, 25, 12)) == utc(2026, 10, 26, 0)
 
 
-def _token(html: str) -> str:
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-
-
 def test_a_cached_dashboard_carries_each_visitors_own_csrf_token(team, engineer):
     requirement = RequirementFactory(team=team, title="Read the runbook")
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
@@ -80,10 +79,13 @@ def test_a_cached_dashboard_carries_each_visitors_own_csrf_token(team, engineer)
         client.force_login(engineer)
     assert "Read the runbook" in first.get("/").content.decode()
     page = second.get("/").content.decode()  # the panels come from the cache now
-    assert fragments.CSRF_PLACEHOLDER not in page
+    # The attest form's token is the visitor's own, written outside the cached panels and tied
+    # to the form by its id (a browser sends it with the form).
+    form = re.search(r'<form method="post" id="([^"]+)" action="[^"]*/attest/"', page).group(1)
+    token = re.search(rf'name="csrfmiddlewaretoken" value="([^"]+)" form="{form}"', page).group(1)
     response = second.post(
         f"/teams/{team.slug}/requirements/{requirement.pk}/attest/",
-        {"csrfmiddlewaretoken": _token(page), "next": "/"},
+        {"csrfmiddlewaretoken": token, "next": "/"},
     )
     assert response.status_code == 302
     assert requirement.completions.filter(user=engineer).exists()
@@ -138,3 +140,23 @@ def test_a_cache_that_is_down_costs_a_build_not_the_page(team, monkeypatch):
     assert fragments.cached("x", teams=[team.pk], build=lambda: fragments.Part(7)) == 7
     assert time.monotonic() - started < 1  # no waiting on a claim nobody can hold
     stamps.touch(teams=[team.pk])  # a write still succeeds; the renewal is only logged
+
+
+def test_a_cached_part_holds_plain_values_only(team):
+    with pytest.raises(TypeError, match="plain values"):
+        fragments.cached("x", teams=[team.pk], build=lambda: fragments.Part({"team": team}))
+    part = fragments.Part({"html": SafeString("<p>"), "n": 1, "ids": ("a",)})
+    assert fragments.cached("y", teams=[team.pk], build=lambda: part) == {
+        "html": "<p>",
+        "n": 1,
+        "ids": ["a"],
+    }
+    stored = cache.get(f"part:y:{stamps.stamps([team.pk])}")
+    assert type(stored["value"]["html"]) is str  # not SafeString: nothing of ours is pickled
+
+
+def test_post_forms_in_a_cached_part_need_an_id():
+    html = '<form method="get"></form><form id="a" method="post"></form><form method="POST">'
+    with pytest.raises(ValueError, match="needs an id"):
+        fragments.post_form_ids(html)
+    assert fragments.post_form_ids(html.rsplit("<form", 1)[0]) == ["a"]

@@ -98,5 +98,12 @@ def test_manager_opens_an_empty_seat_and_reads_each_persons_reason(
     assert "George Adeyemi: not eligible:" in text
     assert "Isla Murphy: not eligible: Production access pending approval" in text
     assert panel.get_by_role("link", name="Review the pending approval").count() >= 1
+    # The open seat is outlined in the grid (the page's own rule, then rotas.js's aria-current);
+    # the cached grid is the same whichever seat is open.
+    chip = page.locator(f'.rota-grid a.chip[data-seat="{seat.pk}"]')
+    assert chip.get_attribute("aria-current") == "true"
+    assert chip.evaluate("a => getComputedStyle(a).outlineStyle") == "solid"
+    other = page.locator(f'.rota-grid a.chip:not([data-seat="{seat.pk}"])').first
+    assert other.evaluate("a => getComputedStyle(a).outlineStyle") == "none"
     panel.scroll_into_view_if_needed()
     screenshot(page, "rotas-seat-why-not")

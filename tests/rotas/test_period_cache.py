@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from lxml import html
 
 from scheduling.rotas import services
 from scheduling.rotas.models import Seat
@@ -50,6 +53,11 @@ def test_the_page_is_rebuilt_when_the_teams_day_turns_after_the_clock_change(
         assert _holder_shown(manager_client.get(_url(period)).content, seat, engineer.name)
 
 
+def _open_seat_rule(page: str) -> str:
+    match = re.search(r'<style id="open-seat-style">(.*?)</style>', page, re.S)
+    return match.group(1) if match else ""
+
+
 def test_the_open_seat_is_marked_in_the_grid_and_the_table(
     period, manager, manager_client, engineer
 ):
@@ -57,5 +65,17 @@ def test_the_open_seat_is_marked_in_the_grid_and_the_table(
     services.assign_seat(seat=seat, user=engineer, by=manager, confirm=True)
     manager_client.get(_url(period))  # fills the cache without a selection
     page = manager_client.get(_url(period) + f"?seat={seat.pk}").content.decode()
-    assert page.count(f'href="?seat={seat.pk}#seat-panel" aria-current="true"') == 2
-    assert f'href="?seat={other.pk}#seat-panel" aria-current' not in page
+    # The page's own style rule outlines the open seat's chip in the grid and its cell in the
+    # table; the cached grid and table are the same whichever seat is open.
+    rule = _open_seat_rule(page)
+    assert f'.rota-grid a.chip[data-seat="{seat.pk}"]' in rule and "outline" in rule
+    assert f'.rota-shifts .seat-cell:has(> a[data-seat="{seat.pk}"])' in rule
+    tree = html.fromstring(page)
+    assert tree.xpath(
+        f'//table[@class="rota-grid"]//a[contains(@class, "chip")][@data-seat="{seat.pk}"]'
+    )
+    cell = f'//table[@class="rota-shifts"]//td[@class="seat-cell"]/a[@data-seat="{seat.pk}"]'
+    assert tree.xpath(cell)
+    assert f'data-seat="{other.pk}"' not in rule
+    assert 'aria-current="true"' not in page  # no link edited into the cached parts
+    assert not _open_seat_rule(manager_client.get(_url(period)).content.decode())

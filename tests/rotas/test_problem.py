@@ -65,7 +65,7 @@ def _eligibility(monkeypatch, table):
     """Stand in for the requirements app with a fixed user -> date -> roles table."""
     from scheduling.rotas import inputs
 
-    def eligible_roles(*, team, dates):
+    def eligible_roles(*, team, dates, standing=None):
         return {uid: {d: frozenset(roles(d)) for d in dates} for uid, roles in table.items()}
 
     monkeypatch.setattr(inputs, "eligible_roles", eligible_roles)

@@ -174,7 +174,7 @@ def test_assign_warns_about_unavailability_ineligibility_and_rest(
     monkeypatch.setattr(
         inputs,
         "eligible_roles",
-        lambda *, team, dates: {
+        lambda *, team, dates, standing=None: {
             engineer.pk: {d: frozenset({"shadow", "secondary"}) for d in dates}
         },
     )

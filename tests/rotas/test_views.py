@@ -244,7 +244,7 @@ def test_shift_page_for_members_only(
     assert page.status_code == 200 and engineer.oncall_phone.encode() in page.content
 
 
-def _period_page_queries(team_size: int, client_for) -> int:
+def _period_page_queries(team_size: int, client_for, *, part: bool = False) -> int:
     team = TeamFactory()
     managers = [MembershipFactory(team=team, role="manager").user]
     users = managers + [MembershipFactory(team=team).user for _ in range(team_size - 1)]
@@ -261,6 +261,8 @@ def _period_page_queries(team_size: int, client_for) -> int:
         AvailabilityEntry.objects.create(user=user, day=FIRST, kind="unavailable")
     client = client_for(users[0])
     url = reverse("rotas:period", args=[team.slug, period.pk]) + f"?seat={seats[3].pk}"
+    if part:
+        url = reverse("rotas:seat_panel", args=[team.slug, period.pk, seats[3].pk])
     client.get(url)  # warm up session and caches
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
@@ -270,3 +272,13 @@ def _period_page_queries(team_size: int, client_for) -> int:
 
 def test_period_calendar_queries_do_not_grow_with_team_size(client_for):
     assert _period_page_queries(10, client_for) == _period_page_queries(60, client_for)
+
+
+def test_the_calendar_built_without_a_cache_and_the_seat_panel_take_the_same_queries_at_any_size(
+    client_for, settings
+):
+    settings.PAGE_CACHE = False  # every request builds the grid, the table, summary and health
+    assert _period_page_queries(10, client_for) == _period_page_queries(60, client_for)
+    assert _period_page_queries(10, client_for, part=True) == _period_page_queries(
+        60, client_for, part=True
+    )

@@ -88,7 +88,8 @@ def period(request: AuthedRequest, slug: str, pk: int) -> HttpResponse:
     }
     seat_id = bounds.query_int(request, "seat")
     if seat_id is not None:
-        context.update(calendar.seat_panel(period, seat_id, sections))
+        # The open seat is marked by the page (a style rule), not in the cached sections.
+        context.update(calendar.seat_panel(period, seat_id))
     return render(request, "rotas/period.html", context)
 
 

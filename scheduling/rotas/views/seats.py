@@ -35,8 +35,7 @@ def _back(slug: str, pk: int, seat_id: int, *, changed: bool = False) -> HttpRes
 def panel(request: AuthedRequest, slug: str, pk: int, seat_id: int) -> HttpResponse:
     """Return the seat panel alone: the period page opens it here without a full page load."""
     _, period = manager_period_or_404(request.user, slug, pk)
-    # The panel's own context; the grid and shifts are not part of this answer.
-    context = calendar.seat_panel(period, seat_id, {"grid": "", "shifts": ""})
+    context = calendar.seat_panel(period, seat_id)
     if not context:
         return HttpResponse("No such seat.", status=404, content_type="text/plain")
     context.update(team=period.team, period=period)
