@@ -29,8 +29,10 @@ run: $(STAMP) ## Migrate a local SQLite file, load the demo and serve on 127.0.0
 	@echo "Rota runs at http://127.0.0.1:8000/ ; emails it sends: http://127.0.0.1:8000/dev/mail/"
 	@DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000 --skip-checks
 
-# One test process per core (pytest-xdist); TEST_JOBS=0 runs everything in this process.
-TEST_JOBS ?= auto
+# Two test processes per core (pytest-xdist): much of a test's time is spent waiting for a
+# browser, a worker or a server. At most 7: each takes two of Redis's 16 databases.
+# TEST_JOBS=0 runs everything in this process.
+TEST_JOBS ?= $(shell $(PYTHON) -c 'import os; print(min(7, 2 * (os.cpu_count() or 1)))')
 
 test: $(STAMP) ## Run the whole test suite (CI=true makes every real service required)
 	$(BIN)/pytest -n $(TEST_JOBS) $(PYTEST_ARGS)

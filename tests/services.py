@@ -29,7 +29,10 @@ XDIST_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw
 def _own_database(url: str) -> str:
     """Return the Redis URL moved down two databases per xdist process (15, 13, 11, …)."""
     base, _, number = url.rpartition("/")
-    return f"{base}/{int(number) - 2 * XDIST_WORKER}"
+    own = int(number) - 2 * XDIST_WORKER
+    if own < 1:
+        raise RuntimeError(f"pytest-xdist process gw{XDIST_WORKER} has no Redis database left")
+    return f"{base}/{own}"
 
 
 REDIS_TEST_URL = _own_database(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
