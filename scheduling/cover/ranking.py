@@ -43,7 +43,8 @@ def busy_holders(*, team_id: int, starts_at: datetime, ends_at: datetime) -> set
 def rank(*, seat: Seat, requester: User, starts_at: datetime, ends_at: datetime) -> list[Ranked]:
     """Return who could take the window of the seat, best first, without the requester."""
     shift: Shift = seat.shift
-    pp = problem_builder.build(shift.period)
+    # Only this seat's day and surroundings are read: every seat still counts for loads and rest.
+    pp = problem_builder.build(shift.period, seat_id=seat.pk)
     data = copy.deepcopy(pp.data)
     # The published rota is the assignment we rank against: no draft, no re-solve.
     data.pop("previous", None)
