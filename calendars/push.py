@@ -140,7 +140,8 @@ def _release(target: PushTarget) -> None:
 
 
 # A push that finds the claim taken leaves its changes to the holder, which looks again after
-# it releases; a few rounds cover changes that keep arriving while a slow server answers.
+# each round (a change queued meanwhile is seen then); a few rounds cover changes that keep
+# arriving while a slow server answers.
 MAX_ROUNDS = 5
 
 
@@ -152,11 +153,14 @@ def push_pending(*, user: User) -> int:
         now = timezone.now()
         if target is None or target.is_broken:
             break  # a broken connection keeps its pending changes until it is fixed
-        if not _due(user, now).exists() or not _claim(target, now):
+        due = list(
+            Delivery.objects.due(now)
+            .filter(channel=Channel.CALDAV, entry__user=user)
+            .select_related("entry__seat__shift__team", "entry__user")
+        )
+        if not due or not _claim(target, now):
             break
         try:
-            # Read what is due under the claim: a change queued meanwhile is seen next round.
-            due = list(_due(user, now).select_related("entry__seat__shift__team", "entry__user"))
             if target.is_removing:
                 delivered += _remove(target, due, now)
             else:
@@ -164,10 +168,6 @@ def push_pending(*, user: User) -> int:
         finally:
             _release(target)
     return delivered
-
-
-def _due(user: User, now: datetime):
-    return Delivery.objects.due(now).filter(channel=Channel.CALDAV, entry__user=user)
 
 
 def _remove(target: PushTarget, due: list[Delivery], now: datetime) -> int:
