@@ -16,16 +16,11 @@ from integrations.paging.access import manager_link_or_404
 from integrations.paging.errors import PagingError
 from integrations.paging.forms import FeedForm, HistoryForm, LinkForm
 from integrations.paging.models import PagingFeed
+from rota.feedback import form_errors
 
 
 def _back(slug: str) -> HttpResponse:
     return redirect("webhooks:integrations", slug=slug)
-
-
-def _form_errors(request: HttpRequest, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 @login_required
@@ -35,7 +30,7 @@ def connect(request: AuthedRequest, slug: str) -> HttpResponse:
     membership = manager_membership_or_403(request.user, slug)
     form = LinkForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
         return _back(slug)
     try:
         link = services.connect(team=membership.team, by=request.user, **form.cleaned_data)
@@ -75,7 +70,7 @@ def feed_create(request: AuthedRequest, slug: str) -> HttpResponse:
     membership = manager_membership_or_403(request.user, slug)
     form = FeedForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
         return _back(slug)
     services.create_feed(team=membership.team, role=form.cleaned_data["role"], by=request.user)
     messages.success(request, "Paging feed address ready; an older address stops working.")
@@ -89,7 +84,7 @@ def import_history(request: AuthedRequest, slug: str) -> HttpResponse:
     membership = manager_membership_or_403(request.user, slug)
     form = HistoryForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
         return _back(slug)
     data = form.cleaned_data
     try:

@@ -15,6 +15,7 @@ from integrations.webhooks import presenters, services
 from integrations.webhooks.access import manager_delivery_or_404, manager_endpoint_or_404
 from integrations.webhooks.errors import WebhookError
 from integrations.webhooks.forms import EndpointForm, EventsForm
+from rota.feedback import form_errors
 
 NEW_SECRET_SESSION_KEY = "webhooks_new_secret"
 
@@ -50,9 +51,7 @@ def endpoint_add(request: AuthedRequest, slug: str) -> HttpResponse:
     membership = manager_membership_or_403(request.user, slug)
     form = EndpointForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        form_errors(request, form)
         return _back(slug)
     try:
         endpoint = services.add_endpoint(
