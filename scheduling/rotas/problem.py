@@ -21,11 +21,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from accounts.models import Membership, Team, User
+from accounts.models import Team, User
 from scheduling.engine import Problem, ProblemError, parse_problem
 from scheduling.requirements.state import Standing
 from scheduling.rotas import commitments as commitments_of
-from scheduling.rotas import inputs
+from scheduling.rotas import health, inputs
 from scheduling.rotas.commitments import Commitment
 from scheduling.rotas.models import RotaPeriod, RotaSettings, Seat
 
@@ -150,12 +150,7 @@ def build(
         .select_related("shift")
         .order_by("shift__starts_at", "shift__label", "role")
     )
-    members = [
-        m.user
-        for m in Membership.objects.filter(team=team)
-        .select_related("user")
-        .order_by("user__display_name", "user__email")
-    ]
+    members = list(User.objects.filter(memberships__team=team).order_by("display_name", "email"))
     seat_dates = {s.id: _local_date(s.shift.starts_at, tz) for s in seats}
     dates = sorted(set(seat_dates.values()))
     focus = next((s for s in seats if s.id == seat_id), None)
@@ -191,8 +186,13 @@ def build(
     )
     past = Counter({user_id: sum(teams.values()) for user_id, teams in by_team.items()})
     rest = timedelta(hours=settings.min_rest_hours)
+    around_start, around_end = start - rest, end + rest
+    if focus is None:
+        # The whole period too, for the health card's other teams' time (see health.from_seats).
+        first, after = health.period_window(period)
+        around_start, around_end = min(around_start, first), max(around_end, after)
     elsewhere = commitments_of.for_users(
-        user_ids=member_pks, start=start - rest, end=end + rest, exclude_period_id=period.pk
+        user_ids=member_pks, start=around_start, end=around_end, exclude_period_id=period.pk
     )
     shifts = {s.shift_id: s.shift for s in seats}
     people = []
