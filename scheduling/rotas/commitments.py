@@ -69,34 +69,62 @@ def for_users(
             Q(holder_id__in=ids, shift__period__version__gt=0)
             | Q(proposed_holder_id__in=ids, shift__period__state__in=DRAFT_STATES)
         )
-        .select_related("shift__team", "shift__period")
         .order_by("shift__starts_at", "pk")
     )
     if exclude_period_id is not None:
         seats = seats.exclude(shift__period_id=exclude_period_id)
     wanted = set(ids)
     result: dict[int, list[Commitment]] = defaultdict(list)
-    for seat in seats:
-        shift = seat.shift
+    # Plain rows: a busy month across teams is hundreds of seats, each three model instances.
+    rows = seats.values_list(
+        "pk",
+        "holder_id",
+        "proposed_holder_id",
+        "role",
+        "shift__team_id",
+        "shift__team__name",
+        "shift__team__slug",
+        "shift__period_id",
+        "shift__period__version",
+        "shift__period__state",
+        "shift__label",
+        "shift__starts_at",
+        "shift__ends_at",
+    )
+    for (
+        seat_id,
+        holder_id,
+        proposed_id,
+        role,
+        team_id,
+        team_name,
+        team_slug,
+        period_id,
+        version,
+        state,
+        label,
+        starts_at,
+        ends_at,
+    ) in rows:
         people = set()
-        if shift.period.version > 0 and seat.holder_id in wanted:
-            people.add(seat.holder_id)
-        if shift.period.state in DRAFT_STATES and seat.proposed_holder_id in wanted:
-            people.add(seat.proposed_holder_id)
+        if version > 0 and holder_id in wanted:
+            people.add(holder_id)
+        if state in DRAFT_STATES and proposed_id in wanted:
+            people.add(proposed_id)
         for user_id in sorted(people):
             result[user_id].append(
                 Commitment(
                     user_id=user_id,
-                    seat_id=seat.pk,
-                    team_id=shift.team_id,
-                    team_name=shift.team.name,
-                    team_slug=shift.team.slug,
-                    period_id=shift.period_id,
-                    role=seat.role,
-                    label=shift.label,
-                    starts_at=shift.starts_at,
-                    ends_at=shift.ends_at,
-                    published=seat.holder_id == user_id and shift.period.version > 0,
+                    seat_id=seat_id,
+                    team_id=team_id,
+                    team_name=team_name,
+                    team_slug=team_slug,
+                    period_id=period_id,
+                    role=role,
+                    label=label,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    published=holder_id == user_id and version > 0,
                 )
             )
     return dict(result)
