@@ -117,6 +117,16 @@ class Status(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
+def counts_on(status: str, valid_from: date | None, valid_until: date | None, day: date) -> bool:
+    """Tell whether an accepted completion with this validity makes its requirement met that day."""
+    return (
+        status == Status.ACCEPTED
+        and valid_from is not None
+        and valid_from <= day
+        and (valid_until is None or day < valid_until)
+    )
+
+
 class CompletionQuerySet(models.QuerySet):
     def accepted(self) -> CompletionQuerySet:
         return self.filter(status=Status.ACCEPTED)
@@ -181,9 +191,4 @@ class Completion(models.Model):
 
     def counts_on(self, day: date) -> bool:
         """Tell whether this accepted completion makes the requirement met on that day."""
-        return (
-            self.status == Status.ACCEPTED
-            and self.valid_from is not None
-            and self.valid_from <= day
-            and (self.valid_until is None or day < self.valid_until)
-        )
+        return counts_on(self.status, self.valid_from, self.valid_until, day)

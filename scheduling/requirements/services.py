@@ -47,20 +47,15 @@ def eligible_roles_for_team(
         users = standing.users
     # Roles change only on a day one of the person's completions starts or ends, so they are
     # computed once per stretch between such days (the period calendar asks for ~30 days each).
-    edges: dict[int, set[date]] = {user.pk: set() for user in users}
-    for (user_id, _requirement_id), completions in standing.completions.items():
-        for c in completions:
-            edges.setdefault(user_id, set()).update(d for d in (c.valid_from, c.valid_until) if d)
     result: dict[int, dict[date, frozenset[str]]] = {}
     for user in users:
         by_day: dict[date, frozenset[str]] = {}
-        previous: date | None = None
-        roles: frozenset[str] = frozenset()
+        known: dict[date | None, frozenset[str]] = {}
         for day in dates:
-            if previous is None or any(previous < edge <= day for edge in edges[user.pk]):
-                roles = standing.roles(user.pk, day)
-            by_day[day] = roles
-            previous = day
+            stretch = standing.stretch(user.pk, day)
+            if stretch not in known:
+                known[stretch] = standing.roles(user.pk, day)
+            by_day[day] = known[stretch]
         result[user.pk] = by_day
     return result
 

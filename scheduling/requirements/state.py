@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Team
 from scheduling.requirements.automatic import get_check
-from scheduling.requirements.models import Completion, Kind, Requirement, Status
+from scheduling.requirements.models import Completion, Kind, Requirement, Status, counts_on
 
 ROLES = ("primary", "secondary")
 EXPIRING_DAYS = 14
@@ -45,15 +46,37 @@ STATE_BADGES = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class CompletionRow:
+    """What eligibility and the rota's reasons read of a completion, without a model instance."""
+
+    pk: int
+    requirement_id: int
+    user_id: int
+    version: int
+    status: str
+    valid_from: date | None
+    valid_until: date | None
+
+    FIELDS = ("pk", "requirement_id", "user_id", "version", "status", "valid_from", "valid_until")
+
+    def counts_on(self, day: date) -> bool:
+        """Tell whether this accepted completion makes the requirement met on that day."""
+        return counts_on(self.status, self.valid_from, self.valid_until, day)
+
+
+AnyCompletion = Completion | CompletionRow
+
+
 @dataclass
 class Cell:
     """One person's standing on one requirement on one day."""
 
     requirement: Requirement
     state: State
-    completion: Completion | None = None
-    pending: Completion | None = None
-    rejected: Completion | None = None
+    completion: AnyCompletion | None = None
+    pending: AnyCompletion | None = None
+    rejected: AnyCompletion | None = None
     days_left: int | None = None
     outdated: bool = False
     # Set when a met completion lapses before the end of the month being planned.
@@ -92,7 +115,11 @@ def planning_horizon(today: date) -> date:
 
 
 def cell_for(
-    *, requirement: Requirement, completions: list[Completion], on: date, automatic: bool | None
+    *,
+    requirement: Requirement,
+    completions: list[AnyCompletion],
+    on: date,
+    automatic: bool | None,
 ) -> Cell:
     """Compute one person's state for a requirement from their completions of it."""
     pending = next((c for c in completions if c.status == Status.PENDING), None)
@@ -156,9 +183,10 @@ class Standing:
     team: Team
     requirements: list[Requirement]
     today: date
-    completions: dict[tuple[int, int], list[Completion]] = field(default_factory=dict)
+    completions: dict[tuple[int, int], list[AnyCompletion]] = field(default_factory=dict)
     automatic: dict[int, dict[int, bool] | None] = field(default_factory=dict)
     users: list = field(default_factory=list)  # the people it was loaded for
+    _edges: dict[int, list[date]] | None = field(default=None, init=False, repr=False)
 
     def cells(self, user_id: int, on: date | None = None) -> list[Cell]:
         """Return the user's cells for every requirement, on a day (today by default)."""
@@ -173,6 +201,26 @@ class Standing:
             for requirement in self.requirements
         ]
 
+    def edges(self, user_id: int) -> list[date]:
+        """Return the sorted days on which one of the person's completions starts or ends."""
+        if self._edges is None:
+            found: dict[int, set[date]] = defaultdict(set)
+            for (uid, _requirement_id), completions in self.completions.items():
+                for c in completions:
+                    found[uid].update(d for d in (c.valid_from, c.valid_until) if d)
+            self._edges = {uid: sorted(days) for uid, days in found.items()}
+        return self._edges.get(user_id, [])
+
+    def stretch(self, user_id: int, day: date) -> date | None:
+        """Return the last edge on or before the day (None before the first).
+
+        Which requirements a person meets, and why not, is the same on every day of a stretch:
+        only the days left of a met one change in between.
+        """
+        edges = self.edges(user_id)
+        index = bisect_right(edges, day)
+        return edges[index - 1] if index else None
+
     def roles(self, user_id: int, on: date | None = None) -> frozenset[str]:
         """Return the roles the user may hold on a day."""
         return roles_from(self.cells(user_id, on))
@@ -183,24 +231,35 @@ class Standing:
 
 
 def load_standing(
-    *, team: Team, users: list, requirements: list[Requirement] | None = None
+    *,
+    team: Team,
+    users: list,
+    requirements: list[Requirement] | None = None,
+    deciders: bool = True,
 ) -> Standing:
-    """Load requirements, completions and automatic results for these users of the team."""
+    """Load requirements, completions and automatic results for these users of the team.
+
+    ``deciders=False``: completions as CompletionRow, without who decided them or their
+    notes (the rota reads neither, and a team's history is hundreds of rows).
+    """
     if requirements is None:
         requirements = list(Requirement.objects.for_team(team))
     today = team_today(team)
     standing = Standing(team=team, requirements=requirements, today=today, users=list(users))
     if not requirements or not users:
         return standing
-    grouped: dict[tuple[int, int], list[Completion]] = defaultdict(list)
+    grouped: dict[tuple[int, int], list[AnyCompletion]] = defaultdict(list)
     manual = [r.pk for r in requirements if r.kind != Kind.AUTOMATIC]
     if manual:
-        rows = (
-            Completion.objects.filter(requirement_id__in=manual, user_id__in=[u.pk for u in users])
-            .select_related("decided_by")
-            .order_by("-requested_at", "-id")
+        rows = Completion.objects.filter(
+            requirement_id__in=manual, user_id__in=[u.pk for u in users]
+        ).order_by("-requested_at", "-id")
+        found: Iterable[AnyCompletion] = (
+            rows.select_related("decided_by")
+            if deciders
+            else (CompletionRow(*row) for row in rows.values_list(*CompletionRow.FIELDS))
         )
-        for completion in rows:
+        for completion in found:
             grouped[(completion.user_id, completion.requirement_id)].append(completion)
     standing.completions = dict(grouped)
     cache: dict[tuple[str, str], dict[int, bool] | None] = {}

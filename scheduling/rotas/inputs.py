@@ -12,13 +12,16 @@ from scheduling.availability.services import (
     windows_and_states_for_team,
     windows_for_team,
 )
+from scheduling.requirements.models import Requirement
 from scheduling.requirements.services import eligible_roles_for_team
 from scheduling.requirements.state import Standing, load_standing
 
 
 def standing(*, team: Team, users: list[User]) -> Standing:
     """Return the members' requirements and completions, loaded once for the whole page."""
-    return load_standing(team=team, users=users)
+    # Neither who approves a requirement nor who decided a completion shows on the rota.
+    requirements = list(Requirement.objects.filter(team=team).active().order_by("title", "id"))
+    return load_standing(team=team, users=users, requirements=requirements, deciders=False)
 
 
 def eligible_roles(

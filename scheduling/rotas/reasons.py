@@ -92,10 +92,17 @@ class Explainer:
         self.by_shift: dict[int, list[Seat]] = defaultdict(list)
         for seat in pp.seats:
             self.by_shift[seat.shift_id].append(seat)
-        self._cells: dict[tuple[int, date], list[Cell]] = {}
+        self._cells: dict[tuple[int, date | None], list[Cell]] = {}
         self._windows: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
         self._urls: dict[tuple, str] = {}
         self.rest = pp.rest
+        # The summary asks about every member for every empty seat: what depends on the seat
+        # or the person alone is worked out once.
+        self._seat_ts = {s.id: (_ts(s.shift.starts_at), _ts(s.shift.ends_at)) for s in pp.seats}
+        self._slot_ids = {s.id: str(s.id) for s in pp.seats}
+        self._pids = {u.id: person_id(u.id) for u in pp.members}
+        self._requirement_reasons: dict[tuple[int, str, date | None], Reason | None] = {}
+        self._needs_experience: dict[int, bool] = {}
 
     def _url(self, name: str, *args) -> str:
         """Reverse a URL once: the grid's tooltips ask for the same person's fix on many days."""
@@ -106,17 +113,19 @@ class Explainer:
 
     def missing(self, user_id: int, role: str, day: date) -> list[Cell]:
         """Return the person's unmet requirements for the role on the day."""
-        key = (user_id, day)
+        # Unmet requirements are the same through a stretch (Standing.stretch): the grid asks
+        # for every day of the month.
+        key = (user_id, self.standing.stretch(user_id, day))
         if key not in self._cells:
-            self._cells[key] = self.standing.cells(user_id, day)
-        return [c for c in self._cells[key] if role in c.requirement.roles and not c.met]
+            self._cells[key] = [c for c in self.standing.cells(user_id, day) if not c.met]
+        return [c for c in self._cells[key] if role in c.requirement.roles]
 
     # --- the one function -------------------------------------------------------------------
 
     def why_not(self, seat: Seat, user: User) -> Reason | None:
         """Return the reason the person cannot take the seat, or None when they could."""
-        pid = person_id(user.id)
-        if self.draft.get(str(seat.id)) == pid:
+        pid = self._pids.get(user.id) or person_id(user.id)
+        if self.draft.get(self._slot_ids.get(seat.id) or str(seat.id)) == pid:
             return Reason("holder", "in this seat")
         return (
             self.eligibility(seat, user)
@@ -132,18 +141,23 @@ class Explainer:
         """Return which requirement keeps the person out of the seat's role that day."""
         day = self.pp.seat_dates[seat.id]
         if self.pp.eligible(user.id, seat):
-            if seat.shift_id in self.pp.blocked.get(user.id, set()):
+            if seat.shift_id in self.pp.blocked.get(user.id, ()):
                 return Reason(
                     "ineligible",
                     f"not eligible for every role of this shift on {_day(day)}",
                 )
             return None
+        # The same through a stretch (Standing.stretch), like the requirements it names.
+        key = (user.id, seat.role, self.standing.stretch(user.id, day))
+        if key in self._requirement_reasons:
+            return self._requirement_reasons[key]
         cells = self.missing(user.id, seat.role, day)
         if not cells:
             return Reason("ineligible", f"not eligible for {seat.role} on {_day(day)}")
         cell = first_missing(cells)
         more = f" (and {len(cells) - 1} more)" if len(cells) > 1 else ""
-        return self.requirement_reason(cell, user, more)
+        found = self._requirement_reasons[key] = self.requirement_reason(cell, user, more)
+        return found
 
     def requirement_reason(self, cell: Cell, user: User, more: str = "") -> Reason:
         """Return the words and the manager's fix for one unmet requirement."""
@@ -215,7 +229,7 @@ class Explainer:
         marked, busy = self._stamps(user.id)
         if not marked and not busy:
             return None
-        start, end = _ts(seat.shift.starts_at), _ts(seat.shift.ends_at)
+        start, end = self._seat_ts[seat.id]
         if any_overlap(marked, start, end):
             return Reason("unavailable", "unavailable (marked by them)")
         if any_overlap(busy, start, end):
@@ -225,16 +239,15 @@ class Explainer:
 
     def _rest(self, seat: Seat, user: User, pid: str) -> Reason | None:
         pp = self.pp
-        slot = pp.problem.slot_by_id[str(seat.id)]
+        slots, slot_ids, rest = pp.problem.slot_by_id, self._slot_ids, pp.problem.index.rest
+        slot = slots[slot_ids[seat.id]]
         shift = seat.shift
         near: list[tuple[datetime, datetime, str]] = [
             (c.starts_at, c.ends_at, c.team_name)
             for c in clashing(self._commitments(user), shift.starts_at, shift.ends_at, self.rest)
         ]
         for other in self.held.get(pid, []):
-            if other.id != seat.id and in_conflict(
-                slot, pp.problem.slot_by_id[str(other.id)], pp.problem.index.rest
-            ):
+            if other.id != seat.id and in_conflict(slot, slots[slot_ids[other.id]], rest):
                 near.append((other.shift.starts_at, other.shift.ends_at, self.team.name))
         if not near:
             return None
@@ -261,10 +274,14 @@ class Explainer:
         person = problem.person_by_id.get(pid)
         if person is None or problem.is_experienced(person):
             return None
-        mates = [self.draft.get(str(s.id)) for s in self.by_shift[seat.shift_id] if s.id != seat.id]
-        if all(mates) and not any(
-            problem.is_experienced(problem.person_by_id[m]) for m in mates if m
-        ):
+        if seat.id not in self._needs_experience:
+            mates = [
+                self.draft.get(str(s.id)) for s in self.by_shift[seat.shift_id] if s.id != seat.id
+            ]
+            self._needs_experience[seat.id] = all(mates) and not any(
+                problem.is_experienced(problem.person_by_id[m]) for m in mates if m
+            )
+        if self._needs_experience[seat.id]:
             threshold = problem.rules.experienced_threshold
             return Reason(
                 "experience",
