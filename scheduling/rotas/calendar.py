@@ -88,25 +88,31 @@ def latest_recommendation(period) -> dict[str, Any] | None:
 
     The solution itself (every seat's candidates) is large: only its two figures are read.
     """
-    found: Recommendation | None = (
-        period.recommendations.defer("solution")
-        .annotate(solution_status=KT("solution__status"), solution_seconds=KT("solution__seconds"))
+    found = (
+        period.recommendations.order_by("-created_at", "-id")
+        .values(
+            "status",
+            "finished_at",
+            "error",
+            solution_status=KT("solution__status"),
+            solution_seconds=KT("solution__seconds"),
+        )
         .first()
     )
     if found is None:
         return None
-    finished_at = found.finished_at
+    status, finished_at = found["status"], found["finished_at"]
     return {
-        "status": found.status,
-        "status_display": found.get_status_display(),
-        "finished": found.finished,
-        "error": found.error,
+        "status": status,
+        "status_display": dict(Recommendation.Status.choices).get(status, status),
+        "finished": status in (Recommendation.Status.DONE, Recommendation.Status.FAILED),
+        "error": found["error"],
         # The sections are kept per viewer's zone, so the time is written in it here.
         "finished_at": dateformat.format(timezone.localtime(finished_at), "D j M H:i")
         if finished_at
         else "",
-        "solution_status": found.solution_status,  # type: ignore[attr-defined]
-        "solution_seconds": found.solution_seconds,  # type: ignore[attr-defined]
+        "solution_status": found["solution_status"],
+        "solution_seconds": found["solution_seconds"],
     }
 
 
@@ -149,7 +155,9 @@ def _sections(period) -> fragments.Part:
         "shift_body": grid_html.shift_rows(shift_rows, version=period.version),
         "summary": summary(pp, explainer),
     }
-    shape = health.for_period(period, users=pp.members, settings=pp.settings)
+    shape = health.from_seats(
+        period, users=pp.members, settings=pp.settings, seats=pp.seats, elsewhere=pp.commitments
+    )
     return fragments.Part(
         {
             "grid": render_to_string("rotas/_grid.html", context),
@@ -165,7 +173,12 @@ def _sections(period) -> fragments.Part:
 
 
 def _cell_words(
-    explainer: Explainer, user, day: date, first_seat: dict[date, Seat], eligible: bool
+    explainer: Explainer,
+    user,
+    day: date,
+    first_seat: dict[date, Seat],
+    eligible: bool,
+    elsewhere: list[str],
 ) -> str:
     """Return the reason words a day's tooltip adds: the requirement missing, another team."""
     words = []
@@ -175,10 +188,7 @@ def _cell_words(
         words.append(reason.words if reason else "not eligible")
     elif not eligible:
         words.append("not eligible")
-    tz = timezone.get_current_timezone()
-    for c in explainer.pp.commitments.get(user.pk, []):
-        if c.starts_at.astimezone(explainer.pp.period.team.tz).date() == day:
-            words.append(f"on call for {c.team_name} ({c.describe(tz)})")
+    words += elsewhere
     return "".join(f", {w}" for w in words)
 
 
@@ -191,6 +201,7 @@ def grid(pp: PeriodProblem, explainer: Explainer | None = None) -> dict[str, Any
         states = inputs.day_states(
             team=period.team, first=period.starts_on, last=period.ends_on, users=pp.members
         )
+    viewer_tz = timezone.get_current_timezone()
     by_user_day: dict[tuple[int, date], list[Chip]] = defaultdict(list)
     empty_by_day: dict[date, list[Chip]] = defaultdict(list)
     for seat in pp.seats:
@@ -200,7 +211,7 @@ def grid(pp: PeriodProblem, explainer: Explainer | None = None) -> dict[str, Any
             seat=seat,
             short=ROLE_SHORT.get(seat.role, seat.role[:2].title()),
             region=shift.label[:3],
-            title=f"{seat.role}{where}, {timezone.localtime(shift.starts_at):%H:%M}",
+            title=f"{seat.role}{where}, {shift.starts_at.astimezone(viewer_tz):%H:%M}",
         )
         day = pp.seat_dates[seat.pk]
         if seat.proposed_holder_id:
@@ -217,11 +228,14 @@ def grid(pp: PeriodProblem, explainer: Explainer | None = None) -> dict[str, Any
     first_seat: dict[date, Seat] = {}
     for seat in sorted(pp.seats, key=lambda s: (s.role != "primary", s.shift.starts_at)):
         first_seat.setdefault(pp.seat_dates[seat.pk], seat)
-    busy_days = {
-        (c.user_id, c.starts_at.astimezone(period.team.tz).date())
-        for cs in pp.commitments.values()
-        for c in cs
-    }
+    # Seats elsewhere, in the words of the day they start on (in the team's zone).
+    team_tz = period.team.tz
+    busy_days: dict[tuple[int, date], list[str]] = defaultdict(list)
+    for cs in pp.commitments.values():
+        for c in cs:
+            busy_days[(c.user_id, c.starts_at.astimezone(team_tz).date())].append(
+                f"on call for {c.team_name} ({c.describe(viewer_tz)})"
+            )
     rows = []
     for user in pp.members:
         uid, name = user.id, user.name  # .pk is a property: 2,000 cells read it often
@@ -232,8 +246,9 @@ def grid(pp: PeriodProblem, explainer: Explainer | None = None) -> dict[str, Any
             state = mine.get(day, "unknown")
             eligible = not offered.isdisjoint(eligibility.get(day, ALWAYS_ELIGIBLE))
             title = f"{name}, {labels[day]}: {state}"
-            if not eligible or (uid, day) in busy_days:
-                title += _cell_words(explainer, user, day, first_seat, eligible)
+            elsewhere = busy_days.get((uid, day), [])
+            if not eligible or elsewhere:
+                title += _cell_words(explainer, user, day, first_seat, eligible, elsewhere)
             cells.append(Cell(day, state, eligible, by_user_day.get((uid, day), []), title))
         rows.append({"user": user, "cells": cells})
     present = {s.role for s in pp.seats}

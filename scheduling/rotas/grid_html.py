@@ -8,7 +8,7 @@ they were half of the period calendar's build time. The cards around the rows st
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from html import escape
 from typing import Any
 
@@ -25,15 +25,25 @@ LOCKED = '<span class="badge info" title="Locked: the engine keeps it">locked</s
 
 
 class ShiftUrls(dict[int, str]):
-    """Shift id → its page, reversed once per shift."""
+    """Shift id → its page: the pattern is reversed once, then each id is written into it."""
+
+    # An id no shift has: reverse() checks it against the id converter, then it is replaced.
+    PLACEHOLDER = 987654321987654321
+
+    def __init__(self) -> None:
+        super().__init__()
+        head, _, tail = reverse("rotas:shift", args=[self.PLACEHOLDER]).rpartition(
+            str(self.PLACEHOLDER)
+        )
+        self.head, self.tail = head, tail
 
     def __missing__(self, shift_id: int) -> str:
-        url = self[shift_id] = reverse("rotas:shift", args=[shift_id])
+        url = self[shift_id] = f"{self.head}{shift_id}{self.tail}"
         return url
 
 
-def _hm(moment: datetime) -> str:
-    return f"{timezone.localtime(moment):%H:%M}"
+def _hm(moment: datetime, tz: tzinfo) -> str:
+    return f"{moment.astimezone(tz):%H:%M}"
 
 
 def _chip(chip: Any, readonly: bool, urls: ShiftUrls) -> str:
@@ -86,7 +96,9 @@ def _holder(seat: Seat, readonly: bool) -> str:
     return escape(user.name) if user is not None else "(former member)"
 
 
-def _seat_cell(seat: Seat | None, row: dict[str, Any], readonly: bool, version: int, urls) -> str:
+def _seat_cell(
+    seat: Seat | None, row: dict[str, Any], readonly: bool, version: int, urls, tz: tzinfo
+) -> str:
     if seat is None:
         return '<td class="seat-cell"></td>'
     if readonly:
@@ -103,7 +115,7 @@ def _seat_cell(seat: Seat | None, row: dict[str, Any], readonly: bool, version: 
         shift = seat.shift
         parts.append(
             f'<br><a class="small muted" href="{urls[seat.shift_id]}">'
-            f"{_hm(shift.starts_at)}–{_hm(shift.ends_at)}</a>"
+            f"{_hm(shift.starts_at, tz)}–{_hm(shift.ends_at, tz)}</a>"
         )
     return f'<td class="seat-cell">{" ".join(parts)}</td>'
 
@@ -113,6 +125,7 @@ def shift_rows(
 ) -> SafeString:
     """Return the shifts table's body rows: a day, then a cell per region and role."""
     urls = ShiftUrls()
+    tz = timezone.get_current_timezone()
     out: list[str] = []
     for row in rows:
         shift = row["shift"]
@@ -120,10 +133,10 @@ def shift_rows(
         if not row["regional"]:
             weight = f" · weight {shift.weight}" if shift.weight != 1 else ""
             head += (
-                f'<br><span class="small muted">{_hm(shift.starts_at)}–{_hm(shift.ends_at)}'
+                f'<br><span class="small muted">{_hm(shift.starts_at, tz)}–{_hm(shift.ends_at, tz)}'
                 f" · {floatformat(shift.hours, 0)} h{weight}</span>"
             )
-        cells = "".join(_seat_cell(seat, row, readonly, version, urls) for seat in row["cells"])
+        cells = "".join(_seat_cell(seat, row, readonly, version, urls, tz) for seat in row["cells"])
         out.append(f"<tr>{head}</td>{cells}</tr>\n")
     if not out:
         out.append('<tr><td class="empty">This period has no shifts.</td></tr>')
