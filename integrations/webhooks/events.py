@@ -61,11 +61,18 @@ def emit(*, team_id: int, type: str, source_id: int | None, data: dict[str, Any]
     return event
 
 
+def _listened(team_id: int) -> bool:
+    # A team without endpoints has nobody to tell: a publish is hundreds of seat changes.
+    return Endpoint.objects.filter(team_id=team_id).exists()
+
+
 def seat_changed(change: SeatChange) -> None:
     """Emit seat.changed for the change and, for a publish, rota.published for its version."""
     change = SeatChange.objects.select_related("seat__shift__period__team").get(pk=change.pk)
     seat, shift = change.seat, change.seat.shift
     period = shift.period
+    if not _listened(period.team_id):
+        return
     users = _users(change.old_holder_id, change.new_holder_id)
     emit(
         team_id=period.team_id,
@@ -115,6 +122,8 @@ def seat_changed(change: SeatChange) -> None:
 
 def handoff(row: Handoff) -> None:
     """Emit oncall.changed for a recorded handoff."""
+    if not _listened(row.team_id):
+        return
     users = _users(row.previous_user_id, row.user_id)
     emit(
         team_id=row.team_id,
@@ -151,6 +160,8 @@ def _cover_data(request: CoverRequest) -> dict[str, Any]:
 def cover_requested(request: CoverRequest) -> None:
     """Emit cover.requested."""
     request = CoverRequest.objects.select_related("team", "seat").get(pk=request.pk)
+    if not _listened(request.team_id):
+        return
     emit(
         team_id=request.team_id,
         type="cover.requested",
@@ -162,15 +173,22 @@ def cover_requested(request: CoverRequest) -> None:
 def cover_resolved(request: CoverRequest, outcome: str) -> None:
     """Emit cover.resolved with its outcome and who covers."""
     request = CoverRequest.objects.select_related("team", "seat").get(pk=request.pk)
+    if not _listened(request.team_id):
+        return
     data = _cover_data(request)
     data["outcome"] = outcome
     data["covered_by"] = _person(request.covered_by_id, _users(request.covered_by_id))
     emit(team_id=request.team_id, type="cover.resolved", source_id=request.pk, data=data)
 
 
-def _missing(model: Any, type: str, since: datetime, field: str = "created_at") -> list[Any]:
+def _missing(
+    model: Any, type: str, since: datetime, *, team: str = "team", field: str = "created_at"
+) -> list[Any]:
     done = Event.objects.filter(type=type, source_id__isnull=False).values("source_id")
-    return list(model.objects.filter(**{f"{field}__gte": since}).exclude(pk__in=done)[:500])
+    # Only teams with an endpoint get events (_listened): the others have nothing missing.
+    listened = Endpoint.objects.values("team_id")
+    rows = model.objects.filter(**{f"{field}__gte": since, f"{team}__in": listened})
+    return list(rows.exclude(pk__in=done)[:500])
 
 
 def sweep(*, now: datetime | None = None) -> int:
@@ -178,7 +196,7 @@ def sweep(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     since = now - SWEEP_WINDOW
     count = 0
-    for change in _missing(SeatChange, "seat.changed", since):
+    for change in _missing(SeatChange, "seat.changed", since, team="seat__shift__team"):
         seat_changed(change)
         count += 1
     for row in _missing(Handoff, "oncall.changed", since):

@@ -12,6 +12,8 @@ from scheduling.cover.ranking import rank
 from scheduling.cover.services import open_request
 from scheduling.rotas.models import Seat
 
+PLENTY = 3  # candidates enough to show a ranked list being asked in turn
+
 
 def seed(log) -> None:
     """Open a cover request for a primary seat a few days ahead, unless one exists already."""
@@ -29,19 +31,16 @@ def seed(log) -> None:
         .select_related("shift__period__team", "holder")
         .order_by("shift__starts_at", "role")[:40]
     )
-    # The seat most colleagues could take, so the demo shows a ranked list being asked.
-    counted = [
-        (
-            len(
-                rank(
-                    seat=s, requester=s.holder, starts_at=s.shift.starts_at, ends_at=s.shift.ends_at
-                )
-            ),
-            -i,
-            s,
+    # The seat most colleagues could take, so the demo shows a ranked list being asked; the
+    # first with plenty will do (ranking builds a problem per seat).
+    counted = []
+    for i, s in enumerate(seats):
+        found = rank(
+            seat=s, requester=s.holder, starts_at=s.shift.starts_at, ends_at=s.shift.ends_at
         )
-        for i, s in enumerate(seats)
-    ]
+        counted.append((len(found), -i, s))
+        if len(found) >= PLENTY:
+            break
     seat = max(counted, key=lambda row: row[:2])[2] if counted else None
     if seat is None:
         log("  cover: no published seat three days ahead in Payments; no demo cover request")
