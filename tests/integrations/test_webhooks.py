@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from integrations.webhooks import services, tasks
 from integrations.webhooks.errors import WebhookError
@@ -234,9 +236,6 @@ def test_the_sweep_records_events_a_lost_signal_missed(clock, team, manager, eng
 
 
 def test_the_page_query_count_does_not_grow_with_endpoints_or_links(team, manager, manager_client):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from integrations.paging.models import ScheduleLink
 
     def count() -> int:
@@ -262,3 +261,21 @@ def test_the_page_query_count_does_not_grow_with_endpoints_or_links(team, manage
     add(1)
     add(2)
     assert count() == one
+
+
+def test_a_team_without_endpoints_records_no_events_and_the_sweep_leaves_it(
+    clock, team, manager, engineer, receiver, django_capture_on_commit_callbacks
+):
+    from integrations.webhooks.models import Event
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_week(team, manager, engineer)  # a publish: four seat changes, signals sent
+    assert Event.objects.count() == 0
+    with CaptureQueriesContext(connection) as sweeping:
+        tasks.sweep()
+    assert Event.objects.count() == 0
+    assert not any("INSERT" in q["sql"] for q in sweeping.captured_queries)
+    # Once the team has an endpoint, the sweep sends what its signals could not.
+    _endpoint(team, manager, receiver, events=["seat.changed"])
+    tasks.sweep()
+    assert receiver.types() == ["seat.changed"] * 4

@@ -6,6 +6,7 @@ import datetime as dt
 import zoneinfo
 
 from scheduling.rotas import health
+from scheduling.rotas import problem as problem_builder
 from scheduling.rotas.models import PeriodState
 from tests.factories import MembershipFactory, TeamFactory
 from tests.oncall.factories import PeriodFactory, make_shift, utc
@@ -128,3 +129,40 @@ def test_for_period_reads_proposed_holders_of_a_draft_and_other_teams_seats(db):
     assert first.hours == 72 and first.other_hours == 24
     assert first.percent == round(96 / 168 * 100)
     assert [s.label for s in result.sites] == ["London", "Sydney"]
+
+
+def test_the_calendar_reads_the_same_health_from_the_problems_seats(db):
+    # A published period edited since (the draft differs), another team's seat in the period's
+    # last hours, after its shifts and their rest: the calendar's health agrees with for_period's.
+    team = TeamFactory(slug="payments", timezone="Europe/London")
+    other = TeamFactory(slug="platform", name="Platform")
+    people = [MembershipFactory(team=team).user for _ in range(3)]
+    MembershipFactory(team=other, user=people[1])
+    template = RotationTemplateFactory(team=team)
+    ShiftPatternFactory(template=template, label="London", timezone="Europe/London")
+    period = PeriodFactory(
+        team=team,
+        template=template,
+        starts_on=dt.date(2027, 3, 26),  # across the change to summer time on 28 March
+        ends_on=dt.date(2027, 3, 30),
+        state=PeriodState.PUBLISHED,
+        version=1,
+    )
+    for day in range(4):
+        make_shift(period, utc(2027, 3, 26 + day, 9), utc(2027, 3, 27 + day, 8), primary=people[0])
+    seat = period.shifts.order_by("starts_at").last().seats.get()
+    seat.proposed_holder = people[2]  # an edit not yet published: holders still count
+    seat.save()
+    theirs = PeriodFactory(team=other, starts_on=dt.date(2027, 3, 26), ends_on=dt.date(2027, 3, 30))
+    # The period ends at midnight BST, 23:00 UTC; the last shift at 08:00 UTC, its rest at 20:00.
+    make_shift(theirs, utc(2027, 3, 30, 21), utc(2027, 3, 30, 22, 30), primary=people[1])
+    pp = problem_builder.build(period)
+    read = health.from_seats(
+        period, users=pp.members, settings=pp.settings, seats=pp.seats, elsewhere=pp.commitments
+    )
+    expected = health.for_period(period)
+    assert [(p.user_id, p.hours, p.other_hours, p.night_hours) for p in read.people] == [
+        (p.user_id, p.hours, p.other_hours, p.night_hours) for p in expected.people
+    ]
+    assert read.warnings == expected.warnings
+    assert next(p for p in read.people if p.user_id == people[1].pk).other_hours == 1.5
