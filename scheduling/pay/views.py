@@ -19,7 +19,7 @@ from scheduling.pay import services
 from scheduling.pay.errors import PayError
 from scheduling.pay.forms import MonthForm, PolicyForm
 from scheduling.pay.models import PayPolicy
-from scheduling.rotas import health
+from scheduling.rotas import grid_html, health
 
 
 def _month(request: AuthedRequest, team: Team) -> date:
@@ -37,6 +37,7 @@ def report(request: AuthedRequest, slug: str) -> HttpResponse:
     month = _month(request, team)
     pay = services.month_pay(team=team, month=month)
     start, end = services.window(team, month)
+    shape = health.for_window(team=team, start=start, end=end)
     context = {
         "team": team,
         "membership": membership,
@@ -44,7 +45,8 @@ def report(request: AuthedRequest, slug: str) -> HttpResponse:
         "month": month,
         "previous": services.previous_month(month),
         "next": services.next_month(month),
-        "health": health.for_window(team=team, start=start, end=end),
+        "health": shape,
+        "health_body": grid_html.health_rows(shape),
     }
     return render(request, "pay/report.html", context)
 

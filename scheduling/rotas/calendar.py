@@ -155,6 +155,7 @@ def _sections(period) -> fragments.Part:
         "shift_body": grid_html.shift_rows(shift_rows, version=period.version),
         "summary": summary(pp, explainer),
     }
+    context["load_body"] = grid_html.load_rows(context["summary"])
     shape = health.from_seats(
         period, users=pp.members, settings=pp.settings, seats=pp.seats, elsewhere=pp.commitments
     )
@@ -163,7 +164,9 @@ def _sections(period) -> fragments.Part:
             "grid": render_to_string("rotas/_grid.html", context),
             "shifts": render_to_string("rotas/_shifts.html", context),
             "summary": render_to_string("rotas/_summary.html", context),
-            "health": render_to_string("rotas/_health.html", {"health": shape}),
+            "health": render_to_string(
+                "rotas/_health.html", {"health": shape, "health_body": grid_html.health_rows(shape)}
+            ),
             "pending": sum(1 for s in pp.seats if s.holder_id != s.proposed_holder_id),
             # Its saves renew the team's stamp, like the seats'.
             "recommendation": latest_recommendation(period),

@@ -1,8 +1,9 @@
-"""Write the rows of the period grid and the shifts table as HTML, in Python.
+"""Write the period calendar's table rows as HTML, in Python: grid, shifts, loads and health.
 
 A month is 600–1,900 cells; through template tags (a for, ifs and a number format per cell)
-they were half of the period calendar's build time. The cards around the rows stay templates
-(rotas/_grid.html, rotas/_shifts.html). Every value is escaped here.
+they were half of the period calendar's build time, and the loads and health tables a fifth of
+the rest for 60 people. The cards around the rows stay templates (rotas/_grid.html,
+_shifts.html, _summary.html, _health.html). Every value is escaped here.
 """
 
 from __future__ import annotations
@@ -140,4 +141,52 @@ def shift_rows(
         out.append(f"<tr>{head}</td>{cells}</tr>\n")
     if not out:
         out.append('<tr><td class="empty">This period has no shifts.</td></tr>')
+    return mark_safe("".join(out))  # noqa: S308 (every value in it is escaped above)
+
+
+def load_rows(summary: dict[str, Any]) -> SafeString:
+    """Return the summary's loads table body: a row per person, heaviest load first."""
+    out: list[str] = []
+    shared = summary["shared"]
+    for row in summary["loads"]:
+        cells = [
+            f'<td>{escape(row.user.name)}<div class="loadbar">'
+            f'<span style="width: {row.bar}%"></span></div></td>',
+            f"<td>{row.seats}</td>",
+            f"<td>{floatformat(row.weight, '-1')}</td>",
+            f"<td>{row.weekends}</td>",
+            f"<td>{row.holidays}</td>",
+        ]
+        if shared:
+            where = escape(row.elsewhere_title)
+            title = f' title="{where}"' if where else ""
+            note = f' <span class="small muted">({where})</span>' if where else ""
+            cells.append(f"<td{title}>{row.elsewhere}{note}</td>")
+        cells.append(f'<td class="hide-phone">{floatformat(row.busy_hours, "0")}</td>')
+        past = escape(row.past_title)
+        title = f' title="{past}"' if past else ""
+        note = f' <span class="small muted">({past})</span>' if "," in row.past_title else ""
+        cells.append(f'<td class="hide-phone"{title}>{row.past}{note}</td>')
+        out.append(f"<tr>{''.join(cells)}</tr>\n")
+    return mark_safe("".join(out))  # noqa: S308 (every value in it is escaped above)
+
+
+def health_rows(health: Any) -> SafeString:
+    """Return the health table body: a row per person, the largest share of time first."""
+    out: list[str] = []
+    for p in health.people:
+        warn = ' class="health-warn"' if p.warnings else ""
+        other = (
+            f' <span class="small muted">incl. {floatformat(p.other_hours, 0)} h'
+            " for other teams</span>"
+            if p.other_hours
+            else ""
+        )
+        out.append(
+            f"<tr{warn}><td>{escape(p.name)}{other}</td>"
+            f'<td class="num">{p.percent}%</td>'
+            f'<td class="num">{floatformat(p.weekend_holiday_hours, 0)} h</td>'
+            f'<td class="num">{floatformat(p.night_hours, 0)} h</td>'
+            f'<td class="num">{p.longest_run} d</td></tr>\n'
+        )
     return mark_safe("".join(out))  # noqa: S308 (every value in it is escaped above)

@@ -24,7 +24,8 @@ def built(settings, django_capture_on_commit_callbacks):
         yield scale.targets(clients=4)
 
 
-def test_build_clones_the_demo_structure(built):
+def test_build_clones_the_demo_structure_and_its_targets_reach_every_driven_page(built):
+    # One build for both: a build is several seconds.
     teams = list(Team.objects.filter(slug__startswith=scale.PREFIX).order_by("slug"))
     assert [t.slug for t in teams] == ["load-01", "load-02"]
     assert User.objects.filter(memberships__team__in=teams).count() == 12
@@ -36,8 +37,6 @@ def test_build_clones_the_demo_structure(built):
         assert team.requirements.exists()
     assert len(built.engineer_sessions) == 4 and len(built.api_calls) == 2
 
-
-def test_targets_reach_every_driven_page(built):
     with time_machine.travel("2026-03-10 12:00Z", tick=True):
         session, path = built.manager_periods[0]
         client = Client()
