@@ -21,11 +21,18 @@ OUTPUT_DIR = Path(os.environ.get("TEST_OUTPUT_DIR", services.ROOT / "test-result
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every browser test and every test with a real Celery worker slow (each takes > 5 s)."""
+    """Mark browser and real-worker tests slow, then put the long and the slow ones first.
+
+    Test processes take the first quarter of the tests in turn and the rest as they finish
+    (pytest-xdist's load scheduling): started last, the two sweeps of a minute or more kept one
+    process busy while the others had finished.
+    """
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         if item.get_closest_marker("browser") or "celery_worker" in fixtures:
             item.add_marker(pytest.mark.slow)
+    # A stable sort: the same order in every process, as pytest-xdist requires.
+    items.sort(key=lambda i: (not i.get_closest_marker("long"), not i.get_closest_marker("slow")))
 
 
 @pytest.fixture(autouse=True)

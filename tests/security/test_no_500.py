@@ -132,6 +132,7 @@ def test_no_pattern_answers_500_to_hostile_values(world, clients, field_names, d
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_the_sharpest_values_in_every_query_and_form_field(world, clients, field_names):
     client = clients["manager"]  # sees every page and every form
     failures = []

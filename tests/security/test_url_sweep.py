@@ -185,6 +185,7 @@ def test_the_table_covers_every_url_pattern():
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_every_pattern_answers_every_persona_as_the_table_says(world, clients):
     before = sweep.fingerprint()
     mismatches, writes = [], []
