@@ -288,10 +288,31 @@ def for_window(
     if settings is None:
         settings = RotaSettings.objects.filter(team=team).first()
     country = settings.holiday_country if settings else ""
-    template = period.template if period is not None and period.template_id else None
-    if template is None:
-        template = RotationTemplate.objects.filter(team=team, active=True).first()
-    sites = {p.label: p.timezone for p in template.patterns.all()} if template else {}
+    return _assess_window(
+        held, people=people, team=team, start=start, end=end, country=country, period=period
+    )
+
+
+def _assess_window(
+    held: list[Held],
+    *,
+    people: dict[int, tuple[str, zoneinfo.ZoneInfo]],
+    team: Team,
+    start: datetime,
+    end: datetime,
+    country: str,
+    period: RotaPeriod | None = None,
+) -> Health:
+    """Assess with the team's holidays and sites (its period's template, or its active one)."""
+    template_id = period.template_id if period is not None else None
+    if template_id is None:
+        active = RotationTemplate.objects.filter(team=team, active=True)
+        template_id = active.values_list("pk", flat=True).first()
+    sites = dict(
+        ShiftPattern.objects.filter(template_id=template_id)
+        .order_by("position", "id")
+        .values_list("label", "timezone")
+    )
     local_start, local_end = start.astimezone(team.tz), end.astimezone(team.tz)
     return assess(
         held,
@@ -354,27 +375,12 @@ def from_seats(
                 held.append(Held(user_id, c.starts_at, c.ends_at, other_team=c.team_name))
             elif c.published and not draft:
                 held.append(Held(user_id, c.starts_at, c.ends_at))
-    sites = dict(
-        ShiftPattern.objects.filter(template_id=_template_id(period))
-        .order_by("position", "id")
-        .values_list("label", "timezone")
-    )
-    local_start, local_end = start.astimezone(team.tz), end.astimezone(team.tz)
-    return assess(
+    return _assess_window(
         held,
         people=people,
+        team=team,
         start=start,
         end=end,
-        team_tz=team.tz,
-        holidays=public_holidays(
-            settings.holiday_country, range(local_start.year, local_end.year + 1)
-        ),
-        sites=sites,
+        country=settings.holiday_country,
+        period=period,
     )
-
-
-def _template_id(period: RotaPeriod) -> int | None:
-    if period.template_id:
-        return period.template_id
-    active = RotationTemplate.objects.filter(team_id=period.team_id, active=True)
-    return active.values_list("pk", flat=True).first()
