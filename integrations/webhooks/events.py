@@ -42,8 +42,18 @@ def _users(*ids: int | None) -> dict[int, User]:
     return {u.pk: u for u in User.objects.filter(pk__in=[i for i in ids if i])}
 
 
+def _listened(team_id: int) -> bool:
+    return Endpoint.objects.filter(team_id=team_id).exists()
+
+
 def emit(*, team_id: int, type: str, source_id: int | None, data: dict[str, Any]) -> Event | None:
-    """Record the event and a delivery to each subscribed endpoint; None if already recorded."""
+    """Record the event and a delivery to each subscribed endpoint.
+
+    None if already recorded, or if the team has no endpoint: nobody to tell, and the sweep
+    looks only at teams that have one (_missing).
+    """
+    if not _listened(team_id):
+        return None
     payload = {"type": type, "timestamp": _iso(timezone.now()), "data": data}
     try:
         with transaction.atomic():
@@ -61,18 +71,13 @@ def emit(*, team_id: int, type: str, source_id: int | None, data: dict[str, Any]
     return event
 
 
-def _listened(team_id: int) -> bool:
-    # A team without endpoints has nobody to tell: a publish is hundreds of seat changes.
-    return Endpoint.objects.filter(team_id=team_id).exists()
-
-
 def seat_changed(change: SeatChange) -> None:
     """Emit seat.changed for the change and, for a publish, rota.published for its version."""
     change = SeatChange.objects.select_related("seat__shift__period__team").get(pk=change.pk)
     seat, shift = change.seat, change.seat.shift
     period = shift.period
     if not _listened(period.team_id):
-        return
+        return  # before its payload's queries: a publish is hundreds of seat changes
     users = _users(change.old_holder_id, change.new_holder_id)
     emit(
         team_id=period.team_id,
@@ -122,8 +127,6 @@ def seat_changed(change: SeatChange) -> None:
 
 def handoff(row: Handoff) -> None:
     """Emit oncall.changed for a recorded handoff."""
-    if not _listened(row.team_id):
-        return
     users = _users(row.previous_user_id, row.user_id)
     emit(
         team_id=row.team_id,
@@ -160,8 +163,6 @@ def _cover_data(request: CoverRequest) -> dict[str, Any]:
 def cover_requested(request: CoverRequest) -> None:
     """Emit cover.requested."""
     request = CoverRequest.objects.select_related("team", "seat").get(pk=request.pk)
-    if not _listened(request.team_id):
-        return
     emit(
         team_id=request.team_id,
         type="cover.requested",
@@ -173,8 +174,6 @@ def cover_requested(request: CoverRequest) -> None:
 def cover_resolved(request: CoverRequest, outcome: str) -> None:
     """Emit cover.resolved with its outcome and who covers."""
     request = CoverRequest.objects.select_related("team", "seat").get(pk=request.pk)
-    if not _listened(request.team_id):
-        return
     data = _cover_data(request)
     data["outcome"] = outcome
     data["covered_by"] = _person(request.covered_by_id, _users(request.covered_by_id))

@@ -168,6 +168,17 @@ def _share(value: Any) -> float | None:
     return share
 
 
+def _new_id(value: Any, where: str, i: int, seen: dict[str, int], kind: str) -> str:
+    """Parse the id of item i of the list `where`, refusing one an earlier item has."""
+    item_id = _string(value, f"{where}[{i}].id")
+    if item_id in seen:
+        raise ProblemError(
+            f"{where}[{i}].id", f"duplicate {kind} id {item_id!r} (also {where}[{seen[item_id]}])"
+        )
+    seen[item_id] = i
+    return item_id
+
+
 def _slots(value: Any) -> tuple[Slot, ...]:
     """Parse the slots list, rejecting duplicate ids and empty windows."""
     slots: list[Slot] = []
@@ -175,12 +186,7 @@ def _slots(value: Any) -> tuple[Slot, ...]:
     for i, item in enumerate(_list(value, "slots")):
         at = f"slots[{i}]"
         data = _object(item, at, _SLOT_KEYS, _SLOT_REQUIRED)
-        slot_id = _string(data["id"], f"{at}.id")
-        if slot_id in seen:
-            raise ProblemError(
-                f"{at}.id", f"duplicate slot id {slot_id!r} (also slots[{seen[slot_id]}])"
-            )
-        seen[slot_id] = i
+        slot_id = _new_id(data["id"], "slots", i, seen, "slot")
         start = _timestamp(data["start"], f"{at}.start")
         end = _timestamp(data["end"], f"{at}.end")
         if end <= start:
@@ -206,12 +212,7 @@ def _people(value: Any) -> tuple[Person, ...]:
     for i, item in enumerate(_list(value, "people")):
         at = f"people[{i}]"
         data = _object(item, at, _PERSON_KEYS, _PERSON_REQUIRED)
-        person_id = _string(data["id"], f"{at}.id")
-        if person_id in seen:
-            raise ProblemError(
-                f"{at}.id", f"duplicate person id {person_id!r} (also people[{seen[person_id]}])"
-            )
-        seen[person_id] = i
+        person_id = _new_id(data["id"], "people", i, seen, "person")
         roles = [
             _string(role, f"{at}.roles[{j}]")
             for j, role in enumerate(_list(data["roles"], f"{at}.roles"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -58,14 +58,13 @@ class CompletionRow:
     valid_from: date | None
     valid_until: date | None
 
-    FIELDS = ("pk", "requirement_id", "user_id", "version", "status", "valid_from", "valid_until")
-
     def counts_on(self, day: date) -> bool:
         """Tell whether this accepted completion makes the requirement met on that day."""
         return counts_on(self.status, self.valid_from, self.valid_until, day)
 
 
 AnyCompletion = Completion | CompletionRow
+ROW_FIELDS = [f.name for f in fields(CompletionRow)]  # the columns, in the row's order
 
 
 @dataclass
@@ -257,7 +256,7 @@ def load_standing(
         found: Iterable[AnyCompletion] = (
             rows.select_related("decided_by")
             if deciders
-            else (CompletionRow(*row) for row in rows.values_list(*CompletionRow.FIELDS))
+            else (CompletionRow(*row) for row in rows.values_list(*ROW_FIELDS))
         )
         for completion in found:
             grouped[(completion.user_id, completion.requirement_id)].append(completion)

@@ -325,19 +325,11 @@ def _assess_window(
     )
 
 
-def period_window(period: RotaPeriod) -> tuple[datetime, datetime]:
-    """Return the period's span: its first local midnight to the one after its last day."""
-    tz = period.team.tz
-    start = datetime.combine(period.starts_on, time(0), tzinfo=tz)
-    end = datetime.combine(period.ends_on + timedelta(days=1), time(0), tzinfo=tz)
-    return start, end
-
-
 def for_period(
     period: RotaPeriod, *, users: list | None = None, settings: RotaSettings | None = None
 ) -> Health:
     """Return the health of a period's rota as it stands (the draft before publishing)."""
-    start, end = period_window(period)
+    start, end = period.span()
     return for_window(
         team=period.team, start=start, end=end, period=period, users=users, settings=settings
     )
@@ -358,7 +350,7 @@ def from_seats(
     this team's when published in another of its periods, as for_window counts them.
     """
     team = period.team
-    start, end = period_window(period)
+    start, end = period.span()
     people = {u.pk: (u.name, _tz(u.timezone, team.tz)) for u in users}
     draft = period.version == 0
     held = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -169,6 +169,12 @@ class RotaPeriod(models.Model):
     @property
     def days(self) -> int:
         return (self.ends_on - self.starts_on).days + 1
+
+    def span(self) -> tuple[datetime, datetime]:
+        """Return the team-local midnight opening the first day and the one closing the last."""
+        tz = self.team.tz
+        start = datetime.combine(self.starts_on, time(0), tzinfo=tz)
+        return start, datetime.combine(self.ends_on + timedelta(days=1), time(0), tzinfo=tz)
 
 
 class ShiftQuerySet(models.QuerySet):

@@ -25,7 +25,7 @@ from accounts.models import Team, User
 from scheduling.engine import Problem, ProblemError, parse_problem
 from scheduling.requirements.state import Standing
 from scheduling.rotas import commitments as commitments_of
-from scheduling.rotas import health, inputs
+from scheduling.rotas import inputs
 from scheduling.rotas.commitments import Commitment
 from scheduling.rotas.models import RotaPeriod, RotaSettings, Seat
 
@@ -163,8 +163,7 @@ def build(
         start = min(s.shift.starts_at for s in seats)
         end = max(s.shift.ends_at for s in seats)
     else:
-        start = datetime.combine(period.starts_on, datetime.min.time(), tzinfo=tz)
-        end = datetime.combine(period.ends_on + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+        start, end = period.span()
     standing = inputs.standing(team=team, users=members)
     eligibility = inputs.eligible_roles(team=team, dates=dates, standing=standing) if dates else {}
     day_states = None
@@ -189,7 +188,7 @@ def build(
     around_start, around_end = start - rest, end + rest
     if focus is None:
         # The whole period too, for the health card's other teams' time (see health.from_seats).
-        first, after = health.period_window(period)
+        first, after = period.span()
         around_start, around_end = min(around_start, first), max(around_end, after)
     elsewhere = commitments_of.for_users(
         user_ids=member_pks, start=around_start, end=around_end, exclude_period_id=period.pk

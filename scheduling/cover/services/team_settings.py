@@ -19,6 +19,6 @@ def update_settings(*, settings: CoverSettings, values: dict, by: User) -> Cover
         actor=by,
         team=settings.team,
         target=settings,
-        **{k: v for k, v in values.items()},
+        **values,
     )
     return settings
